@@ -1,0 +1,518 @@
+"""Every change to cases, contacts and citizens goes through these functions.
+
+Views, the API, intake adapters, management commands and imports call them; none of them saves
+a Case or Contact directly. Each function is atomic, locks the case it changes, checks the rules
+(raising `DomainError` with a stable code) and announces the change only after commit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.utils import timezone
+
+from cases import permissions
+from cases.models import (
+    Case,
+    CaseStatus,
+    Channel,
+    Citizen,
+    Contact,
+    Department,
+    Direction,
+    ReferenceCounter,
+    RosaLevel,
+    Service,
+    SubjectArea,
+)
+from cases.models.case import CONTACT_CENTRE_MAX_ROSA
+from cases.personnummer import normalise_personnummer
+from cases.signals import case_changed
+from kundtjanst import roles
+from kundtjanst.errors import ConflictError, DomainError
+
+# The one place that says which status may follow which.
+ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
+    CaseStatus.OPEN: frozenset(
+        {CaseStatus.WAITING_FOR_CITIZEN, CaseStatus.ESCALATED, CaseStatus.RESOLVED, CaseStatus.CLOSED}
+    ),
+    CaseStatus.WAITING_FOR_CITIZEN: frozenset(
+        {CaseStatus.OPEN, CaseStatus.ESCALATED, CaseStatus.RESOLVED, CaseStatus.CLOSED}
+    ),
+    CaseStatus.ESCALATED: frozenset({CaseStatus.OPEN, CaseStatus.RESOLVED, CaseStatus.CLOSED}),
+    CaseStatus.RESOLVED: frozenset({CaseStatus.OPEN, CaseStatus.CLOSED}),
+    CaseStatus.CLOSED: frozenset({CaseStatus.OPEN}),
+}
+
+# Channels where the contact itself is the answer when a person takes it.
+SYNCHRONOUS_CHANNELS = frozenset({Channel.PHONE, Channel.VISIT, Channel.CHAT})
+
+UPDATABLE_FIELDS = ("summary", "notes", "department", "service", "subject_area", "assigned_to")
+
+
+def _local_year(moment: dt.datetime) -> int:
+    return timezone.localtime(moment).year
+
+
+def reference_allocate(*, year: int) -> str:
+    """Next `KT-<year>-<6 digits>`: gap-free, because the counter row is locked until commit.
+
+    Call it last in the transaction that creates the case, so the lock is held briefly.
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("reference_allocate must run inside the case's transaction")
+    ReferenceCounter.objects.bulk_create(
+        [ReferenceCounter(year=year, last_number=0)], ignore_conflicts=True
+    )
+    counter = ReferenceCounter.objects.select_for_update().get(year=year)
+    if counter.last_number >= 999_999:
+        raise DomainError("reference-year-full", f"Ärendenumren för {year} är slut.")
+    counter.last_number += 1
+    counter.save(update_fields=["last_number"])
+    return f"KT-{year}-{counter.last_number:06d}"
+
+
+def references_allocate_block(*, year: int, count: int) -> list[str]:
+    """A run of `count` consecutive references, for bulk imports (same lock as above)."""
+    if count < 1:
+        return []
+    ReferenceCounter.objects.bulk_create(
+        [ReferenceCounter(year=year, last_number=0)], ignore_conflicts=True
+    )
+    counter = ReferenceCounter.objects.select_for_update().get(year=year)
+    first = counter.last_number + 1
+    if counter.last_number + count > 999_999:
+        raise DomainError("reference-year-full", f"Ärendenumren för {year} är slut.")
+    counter.last_number += count
+    counter.save(update_fields=["last_number"])
+    return [f"KT-{year}-{n:06d}" for n in range(first, first + count)]
+
+
+def _announce(case: Case, event: str) -> None:
+    reference, department_id = case.reference, case.department_id
+    transaction.on_commit(
+        lambda: case_changed.send_robust(
+            sender=Case, reference=reference, event=event, department_id=department_id
+        )
+    )
+
+
+def _lock(case: Case) -> Case:
+    return Case.objects.select_for_update().get(pk=case.pk)
+
+
+def _check_version(case: Case, expected_version: int | None) -> None:
+    if expected_version is not None and case.version != expected_version:
+        raise ConflictError(
+            "case-version-conflict",
+            "Någon annan har ändrat ärendet sedan du öppnade det. Läs in det igen och gör om ändringen.",
+        )
+
+
+def _save(case: Case, by: AbstractBaseUser | None, fields: Iterable[str], reason: str) -> None:
+    case.version += 1
+    case._history_user = by  # type: ignore[attr-defined]
+    case._change_reason = reason  # type: ignore[attr-defined]
+    case.save(update_fields=[*fields, "version", "updated_at"])
+
+
+def _transition(case: Case, to: str) -> None:
+    if to not in ALLOWED_TRANSITIONS[case.status]:
+        raise DomainError(
+            "status-transition-not-allowed",
+            f"Ärendet kan inte gå från ”{CaseStatus(case.status).label}” till ”{CaseStatus(to).label}”.",
+            field="status",
+        )
+    case.status = to
+
+
+@dataclass(frozen=True)
+class Classification:
+    department: Department | None
+    service: Service | None
+    subject_area: SubjectArea | None
+
+
+def classify(
+    *,
+    department: Department | None = None,
+    service: Service | None = None,
+    subject_area: SubjectArea | None = None,
+) -> Classification:
+    """A service implies its department and subject area; a contradiction is an error."""
+    if service is not None:
+        if department is not None and department.pk != service.department_id:
+            raise DomainError(
+                "service-department-mismatch",
+                f"Tjänsten ”{service.name}” hör till en annan förvaltning.",
+                field="service",
+            )
+        department = service.department
+        if service.subject_area_id is not None:
+            subject_area = service.subject_area
+    return Classification(department=department, service=service, subject_area=subject_area)
+
+
+def citizen_create(
+    *, name: str = "", phone: str = "", email: str = "", personnummer: str = "", by=None
+) -> Citizen | None:
+    """Only what the case needs: returns None when nothing at all was given (anonymous case)."""
+    name, phone, email, personnummer = (v.strip() for v in (name, phone, email, personnummer))
+    if not any((name, phone, email, personnummer)):
+        return None
+    citizen = Citizen(
+        name=name,
+        phone=phone,
+        email=email,
+        personnummer=normalise_personnummer(personnummer) if personnummer else "",
+    )
+    citizen.full_clean()
+    citizen._history_user = by  # type: ignore[attr-defined]
+    citizen.save()
+    return citizen
+
+
+def _contact_validate(
+    *, channel: str, direction: str, occurred_at: dt.datetime, answered_at: dt.datetime | None
+) -> None:
+    if channel not in Channel.values:
+        raise DomainError("channel-unknown", f"Okänd kanal: {channel!r}.", field="channel")
+    if direction not in Direction.values:
+        raise DomainError("direction-unknown", f"Okänd riktning: {direction!r}.", field="direction")
+    if timezone.is_naive(occurred_at):
+        raise DomainError("datetime-naive", "Tidpunkten saknar tidszon.", field="occurred_at")
+    if answered_at is not None:
+        if channel != Channel.PHONE or direction != Direction.IN:
+            raise DomainError(
+                "answered-at-only-inbound-phone",
+                "”Besvarat av person” gäller bara inkommande samtal.",
+                field="answered_at",
+            )
+        if answered_at < occurred_at:
+            raise DomainError(
+                "answered-before-occurred",
+                "Samtalet kan inte ha besvarats innan det kom in.",
+                field="answered_at",
+            )
+
+
+def _response_time(contact: Contact) -> dt.datetime | None:
+    """When this contact gave the citizen a response, if it did."""
+    if contact.direction == Direction.OUT:
+        return contact.occurred_at
+    if contact.channel == Channel.PHONE:
+        return contact.answered_at
+    if contact.channel in SYNCHRONOUS_CHANNELS:
+        return contact.occurred_at
+    return None
+
+
+def _note_response(case: Case, contact: Contact) -> bool:
+    responded = _response_time(contact)
+    if responded is not None and (case.first_response_at is None or responded < case.first_response_at):
+        case.first_response_at = responded
+        return True
+    return False
+
+
+def _new_contact(
+    *,
+    case: Case,
+    channel: str,
+    direction: str,
+    occurred_at: dt.datetime,
+    answered_at: dt.datetime | None,
+    text: str,
+    by: AbstractBaseUser | None,
+) -> Contact:
+    contact = Contact(
+        case=case,
+        channel=channel,
+        direction=direction,
+        occurred_at=occurred_at,
+        answered_at=answered_at,
+        text=text,
+        handled_by=by if getattr(by, "pk", None) else None,
+    )
+    contact._history_user = by  # type: ignore[attr-defined]
+    contact.save()
+    return contact
+
+
+@transaction.atomic
+def case_create(
+    *,
+    channel: str,
+    summary: str,
+    by: AbstractBaseUser,
+    department: Department | None = None,
+    service: Service | None = None,
+    subject_area: SubjectArea | None = None,
+    citizen: Citizen | None = None,
+    notes: str = "",
+    text: str = "",
+    occurred_at: dt.datetime | None = None,
+    answered_at: dt.datetime | None = None,
+    assigned_to: AbstractBaseUser | None = None,
+) -> Case:
+    """Log a new inbound contact as a new case (its first contact is created with it)."""
+    permissions.require_can_log_cases(by)
+    occurred_at = occurred_at or timezone.now()
+    _contact_validate(
+        channel=channel, direction=Direction.IN, occurred_at=occurred_at, answered_at=answered_at
+    )
+    summary = summary.strip()
+    if not summary:
+        raise DomainError("summary-required", "Skriv en kort sammanfattning av frågan.", field="summary")
+    where = classify(department=department, service=service, subject_area=subject_area)
+    if not roles.is_contact_centre(by):
+        own = permissions.user_department_id(by)
+        if where.department is None or where.department.pk != own:
+            raise DomainError(
+                "department-not-own",
+                "Du kan bara registrera ärenden för din egen förvaltning.",
+                field="department",
+            )
+    case = Case(
+        channel=channel,
+        summary=summary,
+        notes=notes,
+        department=where.department,
+        service=where.service,
+        subject_area=where.subject_area,
+        citizen=citizen,
+        assigned_to=assigned_to if assigned_to is not None else by,
+        created_at=occurred_at,
+    )
+    # The reference last: the counter row stays locked only until this transaction commits.
+    case.reference = reference_allocate(year=_local_year(occurred_at))
+    case.full_clean()
+    case._history_user = by  # type: ignore[attr-defined]
+    case.save()
+    contact = _new_contact(
+        case=case,
+        channel=channel,
+        direction=Direction.IN,
+        occurred_at=occurred_at,
+        answered_at=answered_at,
+        text=text,
+        by=by,
+    )
+    if _note_response(case, contact):
+        case._history_user = by  # type: ignore[attr-defined]
+        case.save(update_fields=["first_response_at"])
+    _announce(case, "created")
+    return case
+
+
+@transaction.atomic
+def contact_add(
+    *,
+    case: Case,
+    channel: str,
+    direction: str,
+    by: AbstractBaseUser,
+    text: str = "",
+    occurred_at: dt.datetime | None = None,
+    answered_at: dt.datetime | None = None,
+) -> Contact:
+    """Record one more interaction. A citizen writing back re-opens a case waiting for them."""
+    case = _lock(case)
+    permissions.require_can_work_on(by, case)
+    occurred_at = occurred_at or timezone.now()
+    _contact_validate(
+        channel=channel, direction=direction, occurred_at=occurred_at, answered_at=answered_at
+    )
+    if occurred_at < case.created_at:
+        raise DomainError(
+            "contact-before-case",
+            "Kontakten kan inte ligga före ärendets första kontakt.",
+            field="occurred_at",
+        )
+    contact = _new_contact(
+        case=case,
+        channel=channel,
+        direction=direction,
+        occurred_at=occurred_at,
+        answered_at=answered_at,
+        text=text,
+        by=by,
+    )
+    fields = []
+    if _note_response(case, contact):
+        fields.append("first_response_at")
+    if direction == Direction.IN and case.status == CaseStatus.WAITING_FOR_CITIZEN:
+        _transition(case, CaseStatus.OPEN)
+        fields.append("status")
+    _save(case, by, fields, "contact added")
+    _announce(case, "contact_added")
+    return contact
+
+
+@transaction.atomic
+def case_update(
+    *, case: Case, by: AbstractBaseUser, expected_version: int | None = None, **changes: object
+) -> Case:
+    """Edit the case's description and classification. Refuses a stale form (version check)."""
+    unknown = set(changes) - set(UPDATABLE_FIELDS)
+    if unknown:
+        raise DomainError("field-not-updatable", f"Kan inte ändras här: {', '.join(sorted(unknown))}.")
+    case = _lock(case)
+    permissions.require_can_work_on(by, case)
+    _check_version(case, expected_version)
+    if "summary" in changes:
+        changes["summary"] = str(changes["summary"]).strip()
+        if not changes["summary"]:
+            raise DomainError("summary-required", "Skriv en kort sammanfattning.", field="summary")
+    if {"department", "service", "subject_area"} & set(changes):
+        where = classify(
+            department=changes.get("department", case.department),  # type: ignore[arg-type]
+            service=changes.get("service", case.service),  # type: ignore[arg-type]
+            subject_area=changes.get("subject_area", case.subject_area),  # type: ignore[arg-type]
+        )
+        changes.update(
+            department=where.department, service=where.service, subject_area=where.subject_area
+        )
+    for field, value in changes.items():
+        setattr(case, field, value)
+    case.full_clean()
+    _save(case, by, changes.keys(), "updated")
+    _announce(case, "updated")
+    return case
+
+
+def _is_direct(case: Case, by: AbstractBaseUser, rosa_level: int) -> bool:
+    """DOMAIN.md: resolved by the contact centre at the first contact, no escalation, no callback."""
+    return (
+        roles.is_contact_centre(by)
+        and rosa_level <= CONTACT_CENTRE_MAX_ROSA
+        and not case.ever_escalated
+        and case.callback_promised_at is None
+        and case.reopened_count == 0
+        and case.contacts.filter(direction=Direction.IN).count() <= 1
+    )
+
+
+@transaction.atomic
+def case_resolve(
+    *,
+    case: Case,
+    rosa_level: int,
+    by: AbstractBaseUser,
+    note: str = "",
+    expected_version: int | None = None,
+    resolved_at: dt.datetime | None = None,
+) -> Case:
+    """Resolve the case at a ROSA level; records whether it was answered directly."""
+    case = _lock(case)
+    permissions.require_can_work_on(by, case)
+    _check_version(case, expected_version)
+    if rosa_level not in RosaLevel.values:
+        raise DomainError("rosa-level-invalid", "ROSA-nivån ska vara 1–6.", field="rosa_level")
+    if rosa_level > CONTACT_CENTRE_MAX_ROSA and not roles.has_role(by, roles.DEPARTMENT):
+        raise DomainError(
+                "rosa-level-above-contact-centre",
+                "ROSA-nivå 5–6 handläggs av förvaltningen: överlämna ärendet i stället.",
+                field="rosa_level",
+            )
+    _transition(case, CaseStatus.RESOLVED)
+    case.rosa_level = rosa_level
+    case.resolved_at = resolved_at or timezone.now()
+    if case.resolved_at < case.created_at:
+        raise DomainError("resolved-before-created", "Ärendet kan inte lösas före första kontakten.")
+    case.resolved_by = by
+    case.resolved_directly = _is_direct(case, by, rosa_level)
+    if note.strip():
+        case.resolution_note = note.strip()
+    _save(
+        case,
+        by,
+        ["status", "rosa_level", "resolved_at", "resolved_by", "resolved_directly", "resolution_note"],
+        "resolved",
+    )
+    _announce(case, "status_changed")
+    return case
+
+
+@transaction.atomic
+def case_set_waiting(*, case: Case, by: AbstractBaseUser, expected_version: int | None = None) -> Case:
+    case = _lock(case)
+    permissions.require_can_work_on(by, case)
+    _check_version(case, expected_version)
+    _transition(case, CaseStatus.WAITING_FOR_CITIZEN)
+    _save(case, by, ["status"], "waiting for citizen")
+    _announce(case, "status_changed")
+    return case
+
+
+@transaction.atomic
+def case_escalate(
+    *,
+    case: Case,
+    department: Department,
+    by: AbstractBaseUser,
+    callback_due: dt.datetime | None = None,
+    note: str = "",
+    expected_version: int | None = None,
+) -> Case:
+    """Hand the case to a department, optionally with a promised callback time.
+
+    The department inbox, deadlines and the return flow are built on this (escalation issue).
+    """
+    case = _lock(case)
+    permissions.require_can_work_on(by, case)
+    _check_version(case, expected_version)
+    _transition(case, CaseStatus.ESCALATED)
+    fields = ["status", "ever_escalated", "department"]
+    case.ever_escalated = True
+    if case.service is not None and case.service.department_id != department.pk:
+        case.service = None
+        fields.append("service")
+    case.department = department
+    if callback_due is not None:
+        case.callback_promised_at = callback_due
+        fields.append("callback_promised_at")
+    if note.strip():
+        case.notes = f"{case.notes}\n\n{note.strip()}".strip()
+        fields.append("notes")
+    _save(case, by, fields, "escalated")
+    _announce(case, "status_changed")
+    return case
+
+
+@transaction.atomic
+def case_close(*, case: Case, by: AbstractBaseUser, expected_version: int | None = None) -> Case:
+    case = _lock(case)
+    permissions.require_can_work_on(by, case)
+    _check_version(case, expected_version)
+    _transition(case, CaseStatus.CLOSED)
+    case.closed_at = timezone.now()
+    _save(case, by, ["status", "closed_at"], "closed")
+    _announce(case, "status_changed")
+    return case
+
+
+@transaction.atomic
+def case_reopen(*, case: Case, by: AbstractBaseUser, expected_version: int | None = None) -> Case:
+    """Back to open; a reopened case no longer counts as answered directly."""
+    case = _lock(case)
+    permissions.require_can_work_on(by, case)
+    _check_version(case, expected_version)
+    if not case.is_finished:
+        raise DomainError(
+            "status-transition-not-allowed", "Bara lösta eller avslutade ärenden kan öppnas igen."
+        )
+    _transition(case, CaseStatus.OPEN)
+    case.reopened_count += 1
+    case.resolved_directly = None
+    case.resolved_at = None
+    case.closed_at = None
+    _save(
+        case, by, ["status", "reopened_count", "resolved_directly", "resolved_at", "closed_at"], "reopened"
+    )
+    _announce(case, "status_changed")
+    return case
