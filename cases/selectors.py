@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from cases.models import Case, Contact, Department, Service, SubjectArea
 from cases.permissions import user_department_id
@@ -97,3 +98,116 @@ def services_active() -> QuerySet[Service]:
 
 def subject_areas() -> QuerySet[SubjectArea]:
     return SubjectArea.objects.order_by("name")
+
+
+@dataclass(frozen=True)
+class HistoryChange:
+    field: str
+    old: str
+    new: str
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    at: dt.datetime
+    user: object
+    created: bool
+    reason: str
+    changes: list[HistoryChange]
+
+
+_HIDDEN_HISTORY_FIELDS = {"version", "ever_escalated", "reopened_count"}
+
+# cases.services stores a stable English reason with each change; the agent reads Swedish.
+HISTORY_REASONS = {
+    "contact added": _("registrerade en kontakt"),
+    "updated": _("ändrade ärendet"),
+    "resolved": _("löste ärendet"),
+    "waiting for citizen": _("satte ärendet att vänta på medborgaren"),
+    "escalated": _("överlämnade ärendet"),
+    "closed": _("avslutade ärendet"),
+    "reopened": _("öppnade ärendet igen"),
+}
+
+
+def case_history(case: Case, limit: int = 50) -> list[HistoryEntry]:
+    """The case's change log in readable form: field names and values as the agent knows them."""
+    records = list(
+        case.history.select_related("history_user").order_by("-history_date", "-history_id")[
+            : limit + 1
+        ]
+    )
+    raw: list[tuple[object, list]] = []
+    related_ids: dict[str, set[int]] = {}
+    for index, record in enumerate(records[:limit]):
+        previous = records[index + 1] if index + 1 < len(records) else None
+        delta = [
+            c
+            for c in (record.diff_against(previous).changes if previous else [])
+            if c.field not in _HIDDEN_HISTORY_FIELDS
+        ]
+        for change in delta:
+            field = Case._meta.get_field(change.field)
+            if field.is_relation:
+                related_ids.setdefault(change.field, set()).update(
+                    v for v in (change.old, change.new) if v is not None
+                )
+        raw.append((record, delta))
+    names: dict[str, dict[int, str]] = {}
+    for field_name, ids in related_ids.items():
+        model = Case._meta.get_field(field_name).related_model
+        names[field_name] = {obj.pk: str(obj) for obj in model._default_manager.filter(pk__in=ids)}
+
+    def show(field_name: str, value: object) -> str:
+        if value is None or value == "":
+            return "–"
+        field = Case._meta.get_field(field_name)
+        if field.is_relation:
+            return names.get(field_name, {}).get(value, str(value))  # type: ignore[arg-type]
+        if getattr(field, "choices", None):
+            return str(dict(field.choices).get(value, value))  # type: ignore[arg-type]
+        if isinstance(value, dt.datetime):
+            return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+        if isinstance(value, bool):
+            return "ja" if value else "nej"
+        return str(value)
+
+    return [
+        HistoryEntry(
+            at=record.history_date,
+            user=record.history_user,
+            created=record.history_type == "+",
+            reason=str(HISTORY_REASONS.get(record.history_change_reason or "", "")),
+            changes=[
+                HistoryChange(
+                    field=str(Case._meta.get_field(c.field).verbose_name),
+                    old=show(c.field, c.old),
+                    new=show(c.field, c.new),
+                )
+                for c in delta
+            ],
+        )
+        for record, delta in raw
+    ]
+
+
+@dataclass(frozen=True)
+class ContactFilters:
+    channel: str = ""
+    direction: str = ""
+    date_from: dt.date | None = None  # local date of occurred_at
+    date_to: dt.date | None = None
+
+
+def contact_list(user: roles.UserLike, filters: ContactFilters) -> QuerySet[Contact]:
+    """Visible contacts, newest first, for the API's contact log."""
+    qs = contacts_visible_to(user)
+    if filters.channel:
+        qs = qs.filter(channel=filters.channel)
+    if filters.direction:
+        qs = qs.filter(direction=filters.direction)
+    if filters.date_from:
+        qs = qs.filter(occurred_at__gte=_local_day_start(filters.date_from))
+    if filters.date_to:
+        qs = qs.filter(occurred_at__lt=_local_day_start(filters.date_to + dt.timedelta(days=1)))
+    return qs.order_by("-occurred_at", "-id")

@@ -38,7 +38,12 @@ from kundtjanst.errors import ConflictError, DomainError
 # The one place that says which status may follow which.
 ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
     CaseStatus.OPEN: frozenset(
-        {CaseStatus.WAITING_FOR_CITIZEN, CaseStatus.ESCALATED, CaseStatus.RESOLVED, CaseStatus.CLOSED}
+        {
+            CaseStatus.WAITING_FOR_CITIZEN,
+            CaseStatus.ESCALATED,
+            CaseStatus.RESOLVED,
+            CaseStatus.CLOSED,
+        }
     ),
     CaseStatus.WAITING_FOR_CITIZEN: frozenset(
         {CaseStatus.OPEN, CaseStatus.ESCALATED, CaseStatus.RESOLVED, CaseStatus.CLOSED}
@@ -109,7 +114,8 @@ def _check_version(case: Case, expected_version: int | None) -> None:
     if expected_version is not None and case.version != expected_version:
         raise ConflictError(
             "case-version-conflict",
-            "Någon annan har ändrat ärendet sedan du öppnade det. Läs in det igen och gör om ändringen.",
+            "Någon annan har ändrat ärendet sedan du öppnade det. "
+            "Läs in det igen och gör om ändringen.",
         )
 
 
@@ -124,7 +130,8 @@ def _transition(case: Case, to: str) -> None:
     if to not in ALLOWED_TRANSITIONS[case.status]:
         raise DomainError(
             "status-transition-not-allowed",
-            f"Ärendet kan inte gå från ”{CaseStatus(case.status).label}” till ”{CaseStatus(to).label}”.",
+            f"Ärendet kan inte gå från ”{CaseStatus(case.status).label}” "
+            f"till ”{CaseStatus(to).label}”.",
             field="status",
         )
     case.status = to
@@ -213,7 +220,9 @@ def _response_time(contact: Contact) -> dt.datetime | None:
 
 def _note_response(case: Case, contact: Contact) -> bool:
     responded = _response_time(contact)
-    if responded is not None and (case.first_response_at is None or responded < case.first_response_at):
+    if responded is not None and (
+        case.first_response_at is None or responded < case.first_response_at
+    ):
         case.first_response_at = responded
         return True
     return False
@@ -267,7 +276,9 @@ def case_create(
     )
     summary = summary.strip()
     if not summary:
-        raise DomainError("summary-required", "Skriv en kort sammanfattning av frågan.", field="summary")
+        raise DomainError(
+            "summary-required", "Skriv en kort sammanfattning av frågan.", field="summary"
+        )
     where = classify(department=department, service=service, subject_area=subject_area)
     if not roles.is_contact_centre(by):
         own = permissions.user_department_id(by)
@@ -360,7 +371,9 @@ def case_update(
     """Edit the case's description and classification. Refuses a stale form (version check)."""
     unknown = set(changes) - set(UPDATABLE_FIELDS)
     if unknown:
-        raise DomainError("field-not-updatable", f"Kan inte ändras här: {', '.join(sorted(unknown))}.")
+        raise DomainError(
+            "field-not-updatable", f"Kan inte ändras här: {', '.join(sorted(unknown))}."
+        )
     case = _lock(case)
     permissions.require_can_work_on(by, case)
     _check_version(case, expected_version)
@@ -386,7 +399,7 @@ def case_update(
 
 
 def _is_direct(case: Case, by: AbstractBaseUser, rosa_level: int) -> bool:
-    """DOMAIN.md: resolved by the contact centre at the first contact, no escalation, no callback."""
+    """DOMAIN.md: by the contact centre at the first contact, no escalation, no callback."""
     return (
         roles.is_contact_centre(by)
         and rosa_level <= CONTACT_CENTRE_MAX_ROSA
@@ -415,15 +428,17 @@ def case_resolve(
         raise DomainError("rosa-level-invalid", "ROSA-nivån ska vara 1–6.", field="rosa_level")
     if rosa_level > CONTACT_CENTRE_MAX_ROSA and not roles.has_role(by, roles.DEPARTMENT):
         raise DomainError(
-                "rosa-level-above-contact-centre",
-                "ROSA-nivå 5–6 handläggs av förvaltningen: överlämna ärendet i stället.",
-                field="rosa_level",
-            )
+            "rosa-level-above-contact-centre",
+            "ROSA-nivå 5–6 handläggs av förvaltningen: överlämna ärendet i stället.",
+            field="rosa_level",
+        )
     _transition(case, CaseStatus.RESOLVED)
     case.rosa_level = rosa_level
     case.resolved_at = resolved_at or timezone.now()
     if case.resolved_at < case.created_at:
-        raise DomainError("resolved-before-created", "Ärendet kan inte lösas före första kontakten.")
+        raise DomainError(
+            "resolved-before-created", "Ärendet kan inte lösas före första kontakten."
+        )
     case.resolved_by = by
     case.resolved_directly = _is_direct(case, by, rosa_level)
     if note.strip():
@@ -431,7 +446,14 @@ def case_resolve(
     _save(
         case,
         by,
-        ["status", "rosa_level", "resolved_at", "resolved_by", "resolved_directly", "resolution_note"],
+        [
+            "status",
+            "rosa_level",
+            "resolved_at",
+            "resolved_by",
+            "resolved_directly",
+            "resolution_note",
+        ],
         "resolved",
     )
     _announce(case, "status_changed")
@@ -439,7 +461,9 @@ def case_resolve(
 
 
 @transaction.atomic
-def case_set_waiting(*, case: Case, by: AbstractBaseUser, expected_version: int | None = None) -> Case:
+def case_set_waiting(
+    *, case: Case, by: AbstractBaseUser, expected_version: int | None = None
+) -> Case:
     case = _lock(case)
     permissions.require_can_work_on(by, case)
     _check_version(case, expected_version)
@@ -512,7 +536,28 @@ def case_reopen(*, case: Case, by: AbstractBaseUser, expected_version: int | Non
     case.resolved_at = None
     case.closed_at = None
     _save(
-        case, by, ["status", "reopened_count", "resolved_directly", "resolved_at", "closed_at"], "reopened"
+        case,
+        by,
+        ["status", "reopened_count", "resolved_directly", "resolved_at", "closed_at"],
+        "reopened",
     )
     _announce(case, "status_changed")
+    return case
+
+
+@transaction.atomic
+def case_log(
+    *,
+    by: AbstractBaseUser,
+    resolve_rosa_level: int | None = None,
+    resolve_note: str = "",
+    **create: object,
+) -> Case:
+    """ "Ny kontakt": log an inbound contact as a case and, when asked, resolve it at once.
+
+    Both happen in one transaction: a refused resolution leaves no half-logged case behind.
+    """
+    case = case_create(by=by, **create)  # type: ignore[arg-type]
+    if resolve_rosa_level is not None:
+        case = case_resolve(case=case, rosa_level=resolve_rosa_level, by=by, note=resolve_note)
     return case

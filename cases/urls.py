@@ -1,4 +1,14 @@
 from django.urls import path
 
+from cases import views
+
 app_name = "cases"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.case_list, name="list"),
+    path("new/", views.contact_new, name="contact_new"),
+    path("<str:reference>/", views.case_detail, name="detail"),
+    path("<str:reference>/edit/", views.case_edit, name="edit"),
+    path("<str:reference>/contacts/", views.case_contact_add, name="contact_add"),
+    path("<str:reference>/resolve/", views.case_resolve, name="resolve"),
+    path("<str:reference>/<str:action>/", views.case_status_action, name="status_action"),
+]

@@ -9,4 +9,6 @@ class ChannelsAppConfig(AppConfig):
         from cases.signals import case_changed
         from channels_app.live import broadcast_case_change
 
-        case_changed.connect(broadcast_case_change, dispatch_uid="channels_app.broadcast_case_change")
+        case_changed.connect(
+            broadcast_case_change, dispatch_uid="channels_app.broadcast_case_change"
+        )

@@ -4,6 +4,7 @@ The embedded defaults (SQLite under var/, in-memory channel layer, database sear
 variable at all; production sets DATABASE_URL, REDIS_URL, SECRET_KEY and ALLOWED_HOSTS.
 """
 
+import os
 from pathlib import Path
 
 import dj_database_url
@@ -84,7 +85,9 @@ TEMPLATES = [
 
 # Database: SQLite under var/ unless DATABASE_URL says otherwise.
 DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'kundtjanst.sqlite3'}")
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 0))}
+DATABASES = {
+    "default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 0))
+}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     if DATABASES["default"]["NAME"] != ":memory:":
         Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
@@ -95,7 +98,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
-    DATABASES["default"]["TEST"] = {"NAME": env_str("SQLITE_TEST_NAME", "") or None}
+    # A file, not shared-cache memory: concurrent tests need SQLite's real locking (busy
+    # timeout, WAL). The process id keeps two suites on one machine apart.
+    DATABASES["default"]["TEST"] = {
+        "NAME": env_str("SQLITE_TEST_NAME", "") or str(VAR_DIR / f"test-{os.getpid()}.sqlite3")
+    }
 else:
     test_name = env_str("POSTGRES_TEST_NAME", "")
     if test_name:

@@ -1,4 +1,12 @@
-from cases.models.case import Case, CaseStatus, Channel, Contact, Direction, ReferenceCounter, RosaLevel
+from cases.models.case import (
+    Case,
+    CaseStatus,
+    Channel,
+    Contact,
+    Direction,
+    ReferenceCounter,
+    RosaLevel,
+)
 from cases.models.citizen import Citizen
 from cases.models.organisation import Department, Service, StaffProfile, SubjectArea
 

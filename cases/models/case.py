@@ -62,10 +62,15 @@ class ReferenceCounter(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"{self.year}: {self.last_number}"
+
 
 class Case(models.Model):
     reference = models.CharField(_("ärendenummer"), max_length=20, unique=True, editable=False)
-    channel = models.CharField(_("kanal för första kontakt"), max_length=10, choices=Channel.choices)
+    channel = models.CharField(
+        _("kanal för första kontakt"), max_length=10, choices=Channel.choices
+    )
     status = models.CharField(
         _("status"), max_length=24, choices=CaseStatus.choices, default=CaseStatus.OPEN
     )
@@ -219,8 +224,13 @@ class Contact(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_channel_display()} {self.get_direction_display()} {self.occurred_at:%Y-%m-%d %H:%M}"
+        when = f"{self.occurred_at:%Y-%m-%d %H:%M}"
+        return f"{self.get_channel_display()} {self.get_direction_display()} {when}"
 
     @property
     def is_abandoned_call(self) -> bool:
-        return self.channel == Channel.PHONE and self.direction == Direction.IN and not self.answered_at
+        return (
+            self.channel == Channel.PHONE
+            and self.direction == Direction.IN
+            and not self.answered_at
+        )

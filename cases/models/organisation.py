@@ -1,4 +1,4 @@
-"""The municipality's organisation: departments, KKiK subject areas and the services citizens ask about."""
+"""The municipality's organisation: departments, KKiK subject areas, the services asked about."""
 
 from django.conf import settings
 from django.db import models

@@ -1,0 +1,22 @@
+"""Template helpers shared by every page."""
+
+from django import template
+from django.forms import BoundField
+from django.utils.safestring import SafeString
+
+register = template.Library()
+
+
+@register.filter
+def widget(field: BoundField) -> SafeString:
+    """Render a field's widget with its help text and errors tied to it for screen readers."""
+    described = []
+    attrs: dict[str, str] = {}
+    if field.help_text:
+        described.append(f"{field.auto_id}_helptext")
+    if field.errors:
+        described.append(f"{field.auto_id}_error")
+        attrs["aria-invalid"] = "true"
+    if described:
+        attrs["aria-describedby"] = " ".join(described)
+    return field.as_widget(attrs=attrs)

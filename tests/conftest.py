@@ -1,0 +1,114 @@
+"""Named roles reused across the suite (like healthchecks' alice/bob/charlie):
+
+- `agent` (kundtjanst), `team_lead` (arbetsledare), `manager` (chef)
+- `dept_user` works at `department` (bygg); `other_dept_user` at `other_department` (skola)
+- `outsider`: logged in, no role — must see nothing
+"""
+
+import pytest
+from django.test import Client
+
+from cases import services
+from tests.factories import DepartmentFactory, ServiceFactory, UserFactory, make_department_user
+
+PASSWORD = "lösenord-för-test"
+
+
+@pytest.fixture
+def department(db):
+    return DepartmentFactory(code="bygg", name="Samhällsbyggnadsförvaltningen")
+
+
+@pytest.fixture
+def other_department(db):
+    return DepartmentFactory(code="skola", name="Barn- och utbildningsförvaltningen")
+
+
+@pytest.fixture
+def service(department):
+    from cases.models import SubjectArea
+
+    return ServiceFactory(
+        code="bygglov-braskamin",
+        name="Bygglov för braskamin",
+        department=department,
+        subject_area=SubjectArea.objects.get(code="bygglov"),
+    )
+
+
+@pytest.fixture
+def other_service(other_department):
+    from cases.models import SubjectArea
+
+    return ServiceFactory(
+        code="forskoleplats",
+        name="Ansökan om förskoleplats",
+        department=other_department,
+        subject_area=SubjectArea.objects.get(code="forskola"),
+    )
+
+
+@pytest.fixture
+def agent(db):
+    return UserFactory(username="agnes", first_name="Agnes", roles=["kundtjanst"])
+
+
+@pytest.fixture
+def team_lead(db):
+    return UserFactory(username="tove", first_name="Tove", roles=["arbetsledare"])
+
+
+@pytest.fixture
+def manager(db):
+    return UserFactory(username="maja", first_name="Maja", roles=["chef"])
+
+
+@pytest.fixture
+def dept_user(department):
+    return make_department_user(department, username="bertil", first_name="Bertil")
+
+
+@pytest.fixture
+def other_dept_user(other_department):
+    return make_department_user(other_department, username="signe", first_name="Signe")
+
+
+@pytest.fixture
+def outsider(db):
+    return UserFactory(username="olle", first_name="Olle")
+
+
+def _client_for(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def agent_client(agent):
+    return _client_for(agent)
+
+
+@pytest.fixture
+def client_for():
+    return _client_for
+
+
+@pytest.fixture
+def make_case(agent, service):
+    """Create a case through the service layer, as the product does."""
+
+    def make(**kwargs):
+        kwargs.setdefault("channel", "phone")
+        kwargs.setdefault("summary", "Fråga om bygglov för braskamin")
+        kwargs.setdefault("by", agent)
+        kwargs.setdefault("service", service)
+        return services.case_create(**kwargs)
+
+    return make
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # Hashing cost is not under test; the real hasher makes each login fixture take ~0.3 s.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
