@@ -17,7 +17,7 @@ def service_label(service: Service) -> str:
     return f"{service.name} – {service.department.name}"
 
 
-class ServiceField(forms.CharField):
+class ServiceField(forms.Field):
     """A text field with a datalist: the agent types, picks, and the label resolves to a service."""
 
     default_error_messages = {
@@ -26,7 +26,7 @@ class ServiceField(forms.CharField):
     }
 
     def to_python(self, value: str | None) -> Service | None:  # type: ignore[override]
-        text = (super().to_python(value) or "").strip()
+        text = str(value or "").strip()[:300]
         if not text:
             return None
         services = list(services_active())
@@ -41,8 +41,13 @@ class ServiceField(forms.CharField):
 
 
 class DomainErrorFormMixin:
+    # The service's field name -> this form's field name, where they differ.
+    domain_field_names: dict[str, str] = {}
+
     def add_domain_error(self, error: DomainError) -> None:
-        field = error.field if error.field in self.fields else None  # type: ignore[attr-defined]
+        field = self.domain_field_names.get(error.field or "", error.field)
+        if field not in self.fields:  # type: ignore[attr-defined]
+            field = None
         self.add_error(field, ValidationError(error.message, code=error.code))  # type: ignore[attr-defined]
 
 
@@ -55,6 +60,12 @@ class ContactLogForm(DomainErrorFormMixin, forms.Form):
 
     ACTION_RESOLVE = "resolve"
     ACTION_OPEN = "open"
+    domain_field_names = {
+        "personnummer": "citizen_personnummer",
+        "name": "citizen_name",
+        "phone": "citizen_phone",
+        "email": "citizen_email",
+    }
 
     channel = forms.ChoiceField(
         label=_("Kanal"),
@@ -62,7 +73,7 @@ class ContactLogForm(DomainErrorFormMixin, forms.Form):
         initial=Channel.PHONE,
         widget=forms.RadioSelect,
     )
-    service = ServiceField(label=_("Tjänst"), required=False, max_length=300)
+    service = ServiceField(label=_("Tjänst"), required=False)
     department = forms.ModelChoiceField(
         label=_("Förvaltning"),
         queryset=Department.objects.none(),
@@ -122,7 +133,7 @@ class ContactAddForm(DomainErrorFormMixin, forms.Form):
 class CaseEditForm(DomainErrorFormMixin, forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
     summary = forms.CharField(label=_("Sammanfattning"), max_length=300)
-    service = ServiceField(label=_("Tjänst"), required=False, max_length=300)
+    service = ServiceField(label=_("Tjänst"), required=False)
     department = forms.ModelChoiceField(
         label=_("Förvaltning"),
         queryset=Department.objects.none(),

@@ -545,18 +545,36 @@ def case_reopen(*, case: Case, by: AbstractBaseUser, expected_version: int | Non
     return case
 
 
+@dataclass(frozen=True)
+class CitizenDetails:
+    name: str = ""
+    phone: str = ""
+    email: str = ""
+    personnummer: str = ""
+
+
 @transaction.atomic
 def case_log(
     *,
     by: AbstractBaseUser,
+    citizen_details: CitizenDetails | None = None,
     resolve_rosa_level: int | None = None,
     resolve_note: str = "",
     **create: object,
 ) -> Case:
-    """ "Ny kontakt": log an inbound contact as a case and, when asked, resolve it at once.
+    """Log an inbound contact as a case ("Ny kontakt") and, when asked, resolve it at once.
 
-    Both happen in one transaction: a refused resolution leaves no half-logged case behind.
+    All in one transaction: a refused resolution leaves no half-logged case and no stray
+    personal data behind.
     """
+    if citizen_details is not None:
+        create["citizen"] = citizen_create(
+            name=citizen_details.name,
+            phone=citizen_details.phone,
+            email=citizen_details.email,
+            personnummer=citizen_details.personnummer,
+            by=by,
+        )
     case = case_create(by=by, **create)  # type: ignore[arg-type]
     if resolve_rosa_level is not None:
         case = case_resolve(case=case, rosa_level=resolve_rosa_level, by=by, note=resolve_note)

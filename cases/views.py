@@ -68,20 +68,18 @@ def contact_new(request: HttpRequest) -> HttpResponse:
             now = timezone.now()
             resolve = data["action"] == ContactLogForm.ACTION_RESOLVE
             try:
-                citizen = services.citizen_create(
-                    name=data["citizen_name"],
-                    phone=data["citizen_phone"],
-                    email=data["citizen_email"],
-                    personnummer=data["citizen_personnummer"],
-                    by=request.user,
-                )
                 logged = services.case_log(
                     by=request.user,
+                    citizen_details=services.CitizenDetails(
+                        name=data["citizen_name"],
+                        phone=data["citizen_phone"],
+                        email=data["citizen_email"],
+                        personnummer=data["citizen_personnummer"],
+                    ),
                     channel=data["channel"],
                     summary=data["summary"],
                     service=data["service"],
                     department=data["department"],
-                    citizen=citizen,
                     occurred_at=now,
                     answered_at=now if data["channel"] == Channel.PHONE else None,
                     resolve_rosa_level=data["rosa_level"] if resolve else None,
