@@ -102,11 +102,8 @@ def contact_new(request: HttpRequest) -> HttpResponse:
         "logged_message": _logged_message(logged) if logged else "",
         "service_options": _service_options(),
     }
-    # htmx swaps 4xx responses only when told to; the form partial carries its own errors.
-    response = render(request, _partial(request, template, "log-form"), context, status=status)
-    if request.htmx and status != 200:  # type: ignore[attr-defined]
-        response["HX-Reswap"] = "outerHTML"
-    return response
+    # A 422 with the form partial: base.html tells htmx to swap it in like a success.
+    return render(request, _partial(request, template, "log-form"), context, status=status)
 
 
 def _logged_message(case: Case) -> str:
