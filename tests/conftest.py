@@ -120,3 +120,12 @@ def make_case(agent, service):
 def _fast_password_hashing(settings):
     # Hashing cost is not under test; the real hasher makes each login fixture take ~0.3 s.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def pytest_report_header(config):
+    from tests.browser.conftest import CHROMIUM, browser_missing_reason
+
+    reason = browser_missing_reason()
+    if reason:
+        return [f"browser tests: NOT RUN – {reason}"]
+    return [f"browser tests: headless Chromium at {CHROMIUM}"]
