@@ -30,13 +30,13 @@ class StaffProfileAdmin(admin.ModelAdmin):
 class ReadOnlyAdmin(SimpleHistoryAdmin):
     """Cases and contacts change only through cases.services (the workspace and the API)."""
 
-    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request, obj=None):
         return False
 
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_change_permission(self, request, obj=None):
         return False
 
-    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_delete_permission(self, request, obj=None):
         return False
 
 

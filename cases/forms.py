@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -25,7 +27,7 @@ class ServiceField(forms.Field):
         "ambiguous": _("”%(value)s” passar flera tjänster. Välj en i listan."),
     }
 
-    def to_python(self, value: str | None) -> Service | None:  # type: ignore[override]
+    def to_python(self, value: Any) -> Service | None:
         text = str(value or "").strip()[:300]
         if not text:
             return None
@@ -51,7 +53,7 @@ class DomainErrorFormMixin:
         self.add_error(field, ValidationError(error.message, code=error.code))  # type: ignore[attr-defined]
 
 
-def rosa_choices(max_level: int) -> list[tuple[int, str]]:
+def rosa_choices(max_level: int) -> list[tuple[int, Any]]:
     return [(value, label) for value, label in RosaLevel.choices if value <= max_level]
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
@@ -130,46 +131,52 @@ HISTORY_REASONS = {
 }
 
 
+def _case_field(name: str) -> Any:
+    return Case._meta.get_field(name)
+
+
 def case_history(case: Case, limit: int = 50) -> list[HistoryEntry]:
     """The case's change log in readable form: field names and values as the agent knows them."""
-    records = list(
+    records: list[Any] = list(
         case.history.select_related("history_user").order_by("-history_date", "-history_id")[
             : limit + 1
         ]
     )
-    raw: list[tuple[object, list]] = []
+    raw: list[tuple[Any, list[Any]]] = []
     related_ids: dict[str, set[int]] = {}
     for index, record in enumerate(records[:limit]):
         previous = records[index + 1] if index + 1 < len(records) else None
         delta = [
-            c
-            for c in (record.diff_against(previous).changes if previous else [])
-            if c.field not in _HIDDEN_HISTORY_FIELDS
+            change
+            for change in (record.diff_against(previous).changes if previous else [])
+            if change.field not in _HIDDEN_HISTORY_FIELDS
         ]
         for change in delta:
-            field = Case._meta.get_field(change.field)
-            if field.is_relation:
+            if _case_field(change.field).is_relation:
                 related_ids.setdefault(change.field, set()).update(
                     v for v in (change.old, change.new) if v is not None
                 )
         raw.append((record, delta))
-    names: dict[str, dict[int, str]] = {}
-    for field_name, ids in related_ids.items():
-        model = Case._meta.get_field(field_name).related_model
-        names[field_name] = {obj.pk: str(obj) for obj in model._default_manager.filter(pk__in=ids)}
+    names = {
+        field_name: {
+            obj.pk: str(obj)
+            for obj in _case_field(field_name).related_model._default_manager.filter(pk__in=ids)
+        }
+        for field_name, ids in related_ids.items()
+    }
 
-    def show(field_name: str, value: object) -> str:
+    def show(field_name: str, value: Any) -> str:
         if value is None or value == "":
             return "–"
-        field = Case._meta.get_field(field_name)
+        field = _case_field(field_name)
         if field.is_relation:
-            return names.get(field_name, {}).get(value, str(value))  # type: ignore[arg-type]
-        if getattr(field, "choices", None):
-            return str(dict(field.choices).get(value, value))  # type: ignore[arg-type]
+            return names.get(field_name, {}).get(value, str(value))
+        if field.choices:
+            return str(dict(field.choices).get(value, value))
         if isinstance(value, dt.datetime):
             return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
         if isinstance(value, bool):
-            return "ja" if value else "nej"
+            return str(_("ja") if value else _("nej"))
         return str(value)
 
     return [
@@ -180,7 +187,7 @@ def case_history(case: Case, limit: int = 50) -> list[HistoryEntry]:
             reason=str(HISTORY_REASONS.get(record.history_change_reason or "", "")),
             changes=[
                 HistoryChange(
-                    field=str(Case._meta.get_field(c.field).verbose_name),
+                    field=str(_case_field(c.field).verbose_name),
                     old=show(c.field, c.old),
                     new=show(c.field, c.new),
                 )

@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
@@ -119,7 +119,7 @@ def _check_version(case: Case, expected_version: int | None) -> None:
         )
 
 
-def _save(case: Case, by: AbstractBaseUser | None, fields: Iterable[str], reason: str) -> None:
+def _save(case: Case, by: User | None, fields: Iterable[str], reason: str) -> None:
     case.version += 1
     case._history_user = by  # type: ignore[attr-defined]
     case._change_reason = reason  # type: ignore[attr-defined]
@@ -236,7 +236,7 @@ def _new_contact(
     occurred_at: dt.datetime,
     answered_at: dt.datetime | None,
     text: str,
-    by: AbstractBaseUser | None,
+    by: User | None,
 ) -> Contact:
     contact = Contact(
         case=case,
@@ -257,7 +257,7 @@ def case_create(
     *,
     channel: str,
     summary: str,
-    by: AbstractBaseUser,
+    by: User,
     department: Department | None = None,
     service: Service | None = None,
     subject_area: SubjectArea | None = None,
@@ -266,7 +266,7 @@ def case_create(
     text: str = "",
     occurred_at: dt.datetime | None = None,
     answered_at: dt.datetime | None = None,
-    assigned_to: AbstractBaseUser | None = None,
+    assigned_to: User | None = None,
 ) -> Case:
     """Log a new inbound contact as a new case (its first contact is created with it)."""
     permissions.require_can_log_cases(by)
@@ -326,7 +326,7 @@ def contact_add(
     case: Case,
     channel: str,
     direction: str,
-    by: AbstractBaseUser,
+    by: User,
     text: str = "",
     occurred_at: dt.datetime | None = None,
     answered_at: dt.datetime | None = None,
@@ -366,7 +366,7 @@ def contact_add(
 
 @transaction.atomic
 def case_update(
-    *, case: Case, by: AbstractBaseUser, expected_version: int | None = None, **changes: object
+    *, case: Case, by: User, expected_version: int | None = None, **changes: object
 ) -> Case:
     """Edit the case's description and classification. Refuses a stale form (version check)."""
     unknown = set(changes) - set(UPDATABLE_FIELDS)
@@ -398,7 +398,7 @@ def case_update(
     return case
 
 
-def _is_direct(case: Case, by: AbstractBaseUser, rosa_level: int) -> bool:
+def _is_direct(case: Case, by: User, rosa_level: int) -> bool:
     """DOMAIN.md: by the contact centre at the first contact, no escalation, no callback."""
     return (
         roles.is_contact_centre(by)
@@ -415,7 +415,7 @@ def case_resolve(
     *,
     case: Case,
     rosa_level: int,
-    by: AbstractBaseUser,
+    by: User,
     note: str = "",
     expected_version: int | None = None,
     resolved_at: dt.datetime | None = None,
@@ -461,9 +461,7 @@ def case_resolve(
 
 
 @transaction.atomic
-def case_set_waiting(
-    *, case: Case, by: AbstractBaseUser, expected_version: int | None = None
-) -> Case:
+def case_set_waiting(*, case: Case, by: User, expected_version: int | None = None) -> Case:
     case = _lock(case)
     permissions.require_can_work_on(by, case)
     _check_version(case, expected_version)
@@ -478,7 +476,7 @@ def case_escalate(
     *,
     case: Case,
     department: Department,
-    by: AbstractBaseUser,
+    by: User,
     callback_due: dt.datetime | None = None,
     note: str = "",
     expected_version: int | None = None,
@@ -509,7 +507,7 @@ def case_escalate(
 
 
 @transaction.atomic
-def case_close(*, case: Case, by: AbstractBaseUser, expected_version: int | None = None) -> Case:
+def case_close(*, case: Case, by: User, expected_version: int | None = None) -> Case:
     case = _lock(case)
     permissions.require_can_work_on(by, case)
     _check_version(case, expected_version)
@@ -521,7 +519,7 @@ def case_close(*, case: Case, by: AbstractBaseUser, expected_version: int | None
 
 
 @transaction.atomic
-def case_reopen(*, case: Case, by: AbstractBaseUser, expected_version: int | None = None) -> Case:
+def case_reopen(*, case: Case, by: User, expected_version: int | None = None) -> Case:
     """Back to open; a reopened case no longer counts as answered directly."""
     case = _lock(case)
     permissions.require_can_work_on(by, case)
@@ -556,7 +554,7 @@ class CitizenDetails:
 @transaction.atomic
 def case_log(
     *,
-    by: AbstractBaseUser,
+    by: User,
     citizen_details: CitizenDetails | None = None,
     resolve_rosa_level: int | None = None,
     resolve_note: str = "",

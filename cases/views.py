@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -31,6 +31,7 @@ from cases.models import Case, Channel, Direction, RosaLevel
 from cases.models.case import CONTACT_CENTRE_MAX_ROSA
 from kundtjanst import roles
 from kundtjanst.errors import DomainError
+from kundtjanst.http import AuthenticatedHttpRequest
 
 
 def _max_rosa(user: roles.UserLike) -> int:
@@ -39,11 +40,11 @@ def _max_rosa(user: roles.UserLike) -> int:
     )
 
 
-def _partial(request: HttpRequest, template: str, partial: str) -> str:
-    return f"{template}#{partial}" if request.htmx else template  # type: ignore[attr-defined]
+def _partial(request: AuthenticatedHttpRequest, template: str, partial: str) -> str:
+    return f"{template}#{partial}" if request.htmx else template
 
 
-def _visible_case(request: HttpRequest, reference: str) -> Case:
+def _visible_case(request: AuthenticatedHttpRequest, reference: str) -> Case:
     try:
         return selectors.case_get(request.user, reference)
     except Case.DoesNotExist as exc:
@@ -55,7 +56,7 @@ def _service_options() -> list[str]:
 
 
 @vary_on_headers("HX-Request")
-def contact_new(request: HttpRequest) -> HttpResponse:
+def contact_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Log a phone call or visit and resolve it directly, or leave it open: one screen."""
     template = "cases/contact_new.html"
     if not permissions.can_log_cases(request.user):
@@ -88,7 +89,7 @@ def contact_new(request: HttpRequest) -> HttpResponse:
             except DomainError as error:
                 form.add_domain_error(error)
             else:
-                if not request.htmx:  # type: ignore[attr-defined]
+                if not request.htmx:
                     messages.success(request, _logged_message(logged))
                     return redirect("cases:contact_new")
                 form = ContactLogForm(max_rosa=_max_rosa(request.user))
@@ -114,7 +115,7 @@ def _logged_message(case: Case) -> str:
 
 
 @vary_on_headers("HX-Request")
-def case_list(request: HttpRequest) -> HttpResponse:
+def case_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     template = "cases/case_list.html"
     form = CaseFilterForm(request.GET or None)
     filters = selectors.CaseFilters()
@@ -139,9 +140,9 @@ def case_list(request: HttpRequest) -> HttpResponse:
     return render(request, _partial(request, template, "results"), context)
 
 
-def _detail_context(request: HttpRequest, case: Case, **forms: object) -> dict:
+def _detail_context(request: AuthenticatedHttpRequest, case: Case, **forms: object) -> dict:
     service_text = service_label(case.service) if case.service else ""
-    defaults = {
+    defaults: dict[str, object] = {
         "edit_form": CaseEditForm(
             initial={
                 "version": case.version,
@@ -168,21 +169,23 @@ def _detail_context(request: HttpRequest, case: Case, **forms: object) -> dict:
     }
 
 
-def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
+def case_detail(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     case = _visible_case(request, reference)
     return render(request, "cases/case_detail.html", _detail_context(request, case))
 
 
-def _render_detail_with_errors(request: HttpRequest, case: Case, **forms: object) -> HttpResponse:
+def _render_detail_with_errors(
+    request: AuthenticatedHttpRequest, case: Case, **forms: object
+) -> HttpResponse:
     case = _visible_case(request, case.reference)
     context = _detail_context(request, case, **forms)
     return render(request, "cases/case_detail.html", context, status=422)
 
 
-def _done(request: HttpRequest, case: Case, message: str) -> HttpResponse:
+def _done(request: AuthenticatedHttpRequest, case: Case, message: str) -> HttpResponse:
     messages.success(request, message)
     url = reverse("cases:detail", args=[case.reference])
-    if request.htmx:  # type: ignore[attr-defined]
+    if request.htmx:
         response = HttpResponse(status=204)
         response["HX-Redirect"] = url
         return response
@@ -190,7 +193,7 @@ def _done(request: HttpRequest, case: Case, message: str) -> HttpResponse:
 
 
 @require_POST
-def case_edit(request: HttpRequest, reference: str) -> HttpResponse:
+def case_edit(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     case = _visible_case(request, reference)
     form = CaseEditForm(request.POST)
     if form.is_valid():
@@ -213,7 +216,7 @@ def case_edit(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 @require_POST
-def case_contact_add(request: HttpRequest, reference: str) -> HttpResponse:
+def case_contact_add(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     case = _visible_case(request, reference)
     form = ContactAddForm(request.POST)
     if form.is_valid():
@@ -242,7 +245,7 @@ def case_contact_add(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 @require_POST
-def case_resolve(request: HttpRequest, reference: str) -> HttpResponse:
+def case_resolve(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     case = _visible_case(request, reference)
     form = ResolveForm(request.POST, max_rosa=_max_rosa(request.user))
     if form.is_valid():
@@ -269,7 +272,9 @@ STATUS_ACTIONS = {
 
 
 @require_POST
-def case_status_action(request: HttpRequest, reference: str, action: str) -> HttpResponse:
+def case_status_action(
+    request: AuthenticatedHttpRequest, reference: str, action: str
+) -> HttpResponse:
     case = _visible_case(request, reference)
     if action not in STATUS_ACTIONS:
         raise Http404

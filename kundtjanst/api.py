@@ -14,7 +14,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         body: dict[str, Any] = {"code": exc.code, "detail": exc.message}
         if exc.field:
             body["field"] = exc.field
-        code = status.HTTP_400_BAD_REQUEST
+        code: int = status.HTTP_400_BAD_REQUEST
         if isinstance(exc, ConflictError):
             code = status.HTTP_409_CONFLICT
         elif isinstance(exc, NotAllowedError):

@@ -4,7 +4,7 @@ A user's role decides what they may do; which cases they may *see* is decided by
 `cases.selectors.cases_visible_to`, which uses these helpers.
 """
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 
 AGENT = "kundtjanst"
 DEPARTMENT = "forvaltning"
@@ -12,16 +12,16 @@ TEAM_LEAD = "arbetsledare"
 MANAGER = "chef"
 ALL_ROLES = (AGENT, DEPARTMENT, TEAM_LEAD, MANAGER)
 
-UserLike = AbstractBaseUser | AnonymousUser
+UserLike = User | AnonymousUser
 
 
 def role_names(user: UserLike) -> set[str]:
     if not user.is_authenticated:
         return set()
-    cached = getattr(user, "_role_names", None)
+    cached: set[str] | None = getattr(user, "_role_names", None)
     if cached is None:
-        cached = set(user.groups.values_list("name", flat=True))  # type: ignore[union-attr]
-        user._role_names = cached  # type: ignore[union-attr]
+        cached = set(user.groups.values_list("name", flat=True))
+        user._role_names = cached  # type: ignore[attr-defined]  # per-request cache
     return cached
 
 

@@ -11,7 +11,7 @@ register = template.Library()
 def widget(field: BoundField) -> SafeString:
     """Render a field's widget with its help text and errors tied to it for screen readers."""
     described = []
-    attrs: dict[str, str] = {}
+    attrs: dict[str, str | bool] = {}
     if field.help_text:
         described.append(f"{field.auto_id}_helptext")
     if field.errors:

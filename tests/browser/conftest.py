@@ -35,8 +35,10 @@ def browser_missing_reason() -> str | None:
     return None
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
+    # Module scope: Playwright's sync API keeps an event loop running in this thread while the
+    # browser is open, which would break async_to_sync in the tests that run after it.
     reason = browser_missing_reason()
     if reason:
         if os.environ.get("REQUIRE_BROWSER") == "1":

@@ -47,7 +47,9 @@ def test_agent_logs_a_phone_call_and_resolves_it_directly(
     screenshot(page, "contact-new-desktop")
 
 
-def test_validation_error_keeps_input_and_is_announced(page, live_server, agent, service, axe_check):
+def test_validation_error_keeps_input_and_is_announced(
+    page, live_server, agent, service, axe_check
+):
     log_in(page, live_server)
     page.get_by_label("Tjänst").fill("Något som inte finns")
     page.get_by_label("Svar som gavs").fill("Ett svar jag inte vill skriva om")

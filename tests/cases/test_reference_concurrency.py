@@ -40,5 +40,7 @@ def test_concurrent_creation_gives_gap_free_unique_references(agent, service):
         thread.join()
 
     assert errors == []
-    numbers = sorted(int(ref.rsplit("-", 1)[1]) for ref in Case.objects.values_list("reference", flat=True))
+    numbers = sorted(
+        int(ref.rsplit("-", 1)[1]) for ref in Case.objects.values_list("reference", flat=True)
+    )
     assert numbers == list(range(1, WORKERS * CASES_EACH + 1))

@@ -283,7 +283,8 @@ def test_refused_transition_shows_a_message(agent_client, make_case):
 def test_department_user_may_resolve_at_level_six_on_own_case(client_for, dept_user, make_case):
     case = make_case()
     client_for(dept_user).post(
-        reverse("cases:resolve", args=[case.reference]), {"version": case.version, "rosa_level": "6"}
+        reverse("cases:resolve", args=[case.reference]),
+        {"version": case.version, "rosa_level": "6"},
     )
     case.refresh_from_db()
     assert case.rosa_level == 6 and case.resolved_directly is False

@@ -95,7 +95,9 @@ def test_department_screen_hears_only_its_own_department(
     made = {}
 
     def write_own():
-        made["case"] = services.case_create(channel="phone", summary="Bygg", by=agent, service=service)
+        made["case"] = services.case_create(
+            channel="phone", summary="Bygg", by=agent, service=service
+        )
 
     connected, message = receive_after_write(dept_user, write_own)
     assert message == {"reference": made["case"].reference, "event": "created"}
