@@ -565,6 +565,7 @@ def case_log(
     All in one transaction: a refused resolution leaves no half-logged case and no stray
     personal data behind.
     """
+    permissions.require_can_log_cases(by)  # before any personal data is looked at
     if citizen_details is not None:
         create["citizen"] = citizen_create(
             name=citizen_details.name,

@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -20,4 +21,9 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         elif isinstance(exc, NotAllowedError):
             code = status.HTTP_403_FORBIDDEN
         return Response(body, status=code)
+    if isinstance(exc, DjangoValidationError):
+        # A model's own validation (full_clean in a service) refused the data: the caller's
+        # fault, never a 500.
+        detail = exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
+        return Response(detail, status=status.HTTP_400_BAD_REQUEST)
     return drf_exception_handler(exc, context)
