@@ -110,6 +110,14 @@ def _lock(case: Case) -> Case:
     return Case.objects.select_for_update().get(pk=case.pk)
 
 
+def _lock_for_change(case: Case, by: User, expected_version: int | None) -> Case:
+    """The fresh, locked row — if this user may change it and nobody changed it meanwhile."""
+    case = _lock(case)
+    permissions.require_can_work_on(by, case)
+    _check_version(case, expected_version)
+    return case
+
+
 def _check_version(case: Case, expected_version: int | None) -> None:
     if expected_version is not None and case.version != expected_version:
         raise ConflictError(
@@ -374,9 +382,7 @@ def case_update(
         raise DomainError(
             "field-not-updatable", f"Kan inte ändras här: {', '.join(sorted(unknown))}."
         )
-    case = _lock(case)
-    permissions.require_can_work_on(by, case)
-    _check_version(case, expected_version)
+    case = _lock_for_change(case, by, expected_version)
     if "summary" in changes:
         changes["summary"] = str(changes["summary"]).strip()
         if not changes["summary"]:
@@ -421,9 +427,7 @@ def case_resolve(
     resolved_at: dt.datetime | None = None,
 ) -> Case:
     """Resolve the case at a ROSA level; records whether it was answered directly."""
-    case = _lock(case)
-    permissions.require_can_work_on(by, case)
-    _check_version(case, expected_version)
+    case = _lock_for_change(case, by, expected_version)
     if rosa_level not in RosaLevel.values:
         raise DomainError("rosa-level-invalid", "ROSA-nivån ska vara 1–6.", field="rosa_level")
     if rosa_level > CONTACT_CENTRE_MAX_ROSA and not roles.has_role(by, roles.DEPARTMENT):
@@ -462,9 +466,7 @@ def case_resolve(
 
 @transaction.atomic
 def case_set_waiting(*, case: Case, by: User, expected_version: int | None = None) -> Case:
-    case = _lock(case)
-    permissions.require_can_work_on(by, case)
-    _check_version(case, expected_version)
+    case = _lock_for_change(case, by, expected_version)
     _transition(case, CaseStatus.WAITING_FOR_CITIZEN)
     _save(case, by, ["status"], "waiting for citizen")
     _announce(case, "status_changed")
@@ -485,9 +487,7 @@ def case_escalate(
 
     The department inbox, deadlines and the return flow are built on this (escalation issue).
     """
-    case = _lock(case)
-    permissions.require_can_work_on(by, case)
-    _check_version(case, expected_version)
+    case = _lock_for_change(case, by, expected_version)
     _transition(case, CaseStatus.ESCALATED)
     fields = ["status", "ever_escalated", "department"]
     case.ever_escalated = True
@@ -508,9 +508,7 @@ def case_escalate(
 
 @transaction.atomic
 def case_close(*, case: Case, by: User, expected_version: int | None = None) -> Case:
-    case = _lock(case)
-    permissions.require_can_work_on(by, case)
-    _check_version(case, expected_version)
+    case = _lock_for_change(case, by, expected_version)
     _transition(case, CaseStatus.CLOSED)
     case.closed_at = timezone.now()
     _save(case, by, ["status", "closed_at"], "closed")
@@ -521,9 +519,7 @@ def case_close(*, case: Case, by: User, expected_version: int | None = None) -> 
 @transaction.atomic
 def case_reopen(*, case: Case, by: User, expected_version: int | None = None) -> Case:
     """Back to open; a reopened case no longer counts as answered directly."""
-    case = _lock(case)
-    permissions.require_can_work_on(by, case)
-    _check_version(case, expected_version)
+    case = _lock_for_change(case, by, expected_version)
     if not case.is_finished:
         raise DomainError(
             "status-transition-not-allowed", "Bara lösta eller avslutade ärenden kan öppnas igen."
