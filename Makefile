@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 export DJANGO_SETTINGS_MODULE := kundtjanst.settings
 
-.PHONY: install install-test run serve migrate demo test lint typecheck check-migrations clean
+.PHONY: install install-test run test lint typecheck check-migrations bench clean
 
 install: $(VENV)/.installed
 
@@ -40,6 +40,11 @@ check-migrations: install-test
 
 test: install-test lint check-migrations
 	$(VENV)/bin/pytest
+
+# Speed targets live here, never in timed unit tests; results go to bench/results/.
+bench: install-test
+	DEBUG=1 $(PY) -m bench.intake --requests 300
+	DEBUG=1 $(PY) -m bench.seed_demo
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

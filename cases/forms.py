@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import CaseStatus, Channel, Department, Direction, RosaLevel, Service
@@ -13,10 +14,12 @@ from cases.models.case import CONTACT_CENTRE_MAX_ROSA
 from cases.selectors import departments_active, services_active
 from kundtjanst.errors import DomainError
 
+LABEL_SEPARATOR = " – "
+
 
 def service_label(service: Service) -> str:
     """What the agent sees and types in the service field; unique per service."""
-    return f"{service.name} – {service.department.name}"
+    return f"{service.name}{LABEL_SEPARATOR}{service.department.name}"
 
 
 class ServiceField(forms.Field):
@@ -31,11 +34,14 @@ class ServiceField(forms.Field):
         text = str(value or "").strip()[:300]
         if not text:
             return None
-        services = list(services_active())
-        by_label = {service_label(s).casefold(): s for s in services}
-        if text.casefold() in by_label:
-            return by_label[text.casefold()]
-        matches = [s for s in services if text.casefold() in (s.code, s.name.casefold())]
+        name, _sep, department = text.rpartition(LABEL_SEPARATOR)
+        if name:  # a label picked from the list: "<service> – <department>"
+            labelled = list(
+                services_active().filter(name__iexact=name, department__name__iexact=department)
+            )
+            if len(labelled) == 1:
+                return labelled[0]
+        matches = list(services_active().filter(Q(code=text) | Q(name__iexact=text))[:2])
         if len(matches) == 1:
             return matches[0]
         code = "ambiguous" if matches else "unknown"

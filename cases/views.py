@@ -101,7 +101,7 @@ def contact_new(request: AuthenticatedHttpRequest) -> HttpResponse:
         "form": form,
         "logged": logged,
         "logged_message": _logged_message(logged) if logged else "",
-        "service_options": _service_options(),
+        "service_options": [] if request.htmx else _service_options(),
     }
     # A 422 with the form partial: base.html tells htmx to swap it in like a success.
     return render(request, _partial(request, template, "log-form"), context, status=status)
