@@ -215,7 +215,7 @@ def _contact_validate(
             )
 
 
-def _response_time(contact: Contact) -> dt.datetime | None:
+def response_time(contact: Contact) -> dt.datetime | None:
     """When this contact gave the citizen a response, if it did."""
     if contact.direction == Direction.OUT:
         return contact.occurred_at
@@ -227,7 +227,7 @@ def _response_time(contact: Contact) -> dt.datetime | None:
 
 
 def _note_response(case: Case, contact: Contact) -> bool:
-    responded = _response_time(contact)
+    responded = response_time(contact)
     if responded is not None and (
         case.first_response_at is None or responded < case.first_response_at
     ):
@@ -404,15 +404,18 @@ def case_update(
     return case
 
 
-def _is_direct(case: Case, by: User, rosa_level: int) -> bool:
-    """DOMAIN.md: by the contact centre at the first contact, no escalation, no callback."""
+def resolved_directly_rule(
+    *, by_contact_centre: bool, rosa_level: int, case: Case, inbound_contacts: int
+) -> bool:
+    """DOMAIN.md: resolved by the contact centre at the first contact, with no escalation and
+    no promised callback (ADR 0004). Pure, so bulk loaders apply exactly the same rule."""
     return (
-        roles.is_contact_centre(by)
+        by_contact_centre
         and rosa_level <= CONTACT_CENTRE_MAX_ROSA
         and not case.ever_escalated
         and case.callback_promised_at is None
         and case.reopened_count == 0
-        and case.contacts.filter(direction=Direction.IN).count() <= 1
+        and inbound_contacts <= 1
     )
 
 
@@ -444,7 +447,12 @@ def case_resolve(
             "resolved-before-created", "Ärendet kan inte lösas före första kontakten."
         )
     case.resolved_by = by
-    case.resolved_directly = _is_direct(case, by, rosa_level)
+    case.resolved_directly = resolved_directly_rule(
+        by_contact_centre=roles.is_contact_centre(by),
+        rosa_level=rosa_level,
+        case=case,
+        inbound_contacts=case.contacts.filter(direction=Direction.IN).count(),
+    )
     if note.strip():
         case.resolution_note = note.strip()
     _save(
