@@ -31,6 +31,7 @@ def main() -> None:
             [
                 *manage,
                 "shell",
+                "-v0",
                 "-c",
                 "from cases.models import Case, Contact; "
                 "print(Case.objects.count(), Contact.objects.count())",
