@@ -579,6 +579,17 @@ def case_log(
             by=by,
         )
     case = case_create(by=by, **create)  # type: ignore[arg-type]
-    if resolve_rosa_level is not None:
-        case = case_resolve(case=case, rosa_level=resolve_rosa_level, by=by, note=resolve_note)
-    return case
+    if resolve_rosa_level is None:
+        return case
+    if case.channel not in SYNCHRONOUS_CHANNELS and resolve_note.strip():
+        # A letter or message answered on the spot: the answer given is the reply the citizen
+        # gets, and the measures count from it.
+        contact_add(
+            case=case,
+            channel=case.channel,
+            direction=Direction.OUT,
+            text=resolve_note.strip(),
+            occurred_at=max(timezone.now(), case.created_at),
+            by=by,
+        )
+    return case_resolve(case=case, rosa_level=resolve_rosa_level, by=by, note=resolve_note)

@@ -78,6 +78,17 @@ def test_visit_is_logged_as_a_visit(agent_client, service):
     assert case.contacts.get().answered_at is None
 
 
+def test_written_question_resolved_on_the_spot_records_the_answer_as_the_reply(
+    agent_client, service
+):
+    agent_client.post(NEW, log_form(service, channel="letter"))
+    case = Case.objects.get()
+    reply = case.contacts.get(direction="out")
+    assert (reply.channel, reply.text) == ("letter", "Nej, men anmälan krävs.")
+    assert case.first_response_at == reply.occurred_at
+    assert case.resolved_directly is True
+
+
 def test_service_can_be_typed_by_code_or_exact_name(agent_client, service):
     agent_client.post(NEW, log_form(service, service="bygglov för braskamin"))
     assert Case.objects.get().service == service
