@@ -32,11 +32,12 @@ lint: install-test
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
+# DEBUG=1 only so that settings load without a SECRET_KEY; nothing is served.
 typecheck: install-test
-	$(VENV)/bin/mypy .
+	DEBUG=1 $(VENV)/bin/mypy .
 
 check-migrations: install-test
-	$(PY) manage.py makemigrations --check --dry-run
+	DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
 
 test: install-test lint check-migrations
 	$(VENV)/bin/pytest
