@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -60,7 +60,7 @@ def _local_day_start(day: dt.date) -> dt.datetime:
 
 
 def case_list(user: roles.UserLike, filters: CaseFilters) -> QuerySet[Case]:
-    qs = cases_visible_to(user).annotate(contact_count=Count("contacts"))
+    qs = cases_visible_to(user)
     if filters.status:
         qs = qs.filter(status=filters.status)
     if filters.channel:
