@@ -419,6 +419,38 @@ def resolved_directly_rule(
     )
 
 
+def _check_agreement(case: Case, rosa_level: int, on: dt.date) -> None:
+    """The contact centre resolves only what the department's agreement hands over (DOMAIN.md).
+
+    A case with no service is a general question: information (ROSA 1) only.
+    """
+    # Agreements belong to the checklists app, which builds on cases; asked at call time.
+    from checklists.selectors import agreement_line_in_force
+
+    if case.service is None:
+        if rosa_level > RosaLevel.INFORMATION:
+            raise DomainError(
+                "service-required",
+                "Välj tjänst: utan tjänst kan ärendet bara lösas som information (ROSA 1).",
+                field="service",
+            )
+        return
+    line = agreement_line_in_force(case.service, on)
+    if line is None or not line.handled:
+        raise DomainError(
+            "no-agreement-in-force",
+            f"Förvaltningen har ingen överenskommelse om ”{case.service.name}”: överlämna ärendet.",
+            field="rosa_level",
+        )
+    if rosa_level > line.max_rosa:
+        raise DomainError(
+            "rosa-level-above-agreement",
+            f"Överenskommelsen tillåter kundtjänst ROSA-nivå {line.max_rosa} för "
+            f"”{case.service.name}”: överlämna ärendet till förvaltningen.",
+            field="rosa_level",
+        )
+
+
 @transaction.atomic
 def case_resolve(
     *,
@@ -439,9 +471,12 @@ def case_resolve(
             "ROSA-nivå 5–6 handläggs av förvaltningen: överlämna ärendet i stället.",
             field="rosa_level",
         )
+    resolved_at = resolved_at or timezone.now()
+    if not roles.has_role(by, roles.DEPARTMENT):
+        _check_agreement(case, rosa_level, timezone.localdate(resolved_at))
     _transition(case, CaseStatus.RESOLVED)
     case.rosa_level = rosa_level
-    case.resolved_at = resolved_at or timezone.now()
+    case.resolved_at = resolved_at
     if case.resolved_at < case.created_at:
         raise DomainError(
             "resolved-before-created", "Ärendet kan inte lösas före första kontakten."

@@ -31,24 +31,45 @@ def other_department(db):
     return DepartmentFactory(code="skola", name="Barn- och utbildningsförvaltningen")
 
 
+def agree(service, max_rosa=4):
+    """The department's agreement hands `service` to the contact centre up to `max_rosa`."""
+    import datetime as dt
+
+    from checklists.models import Agreement, AgreementLine
+
+    agreement, _ = Agreement.objects.get_or_create(
+        department=service.department,
+        valid_from=dt.date(2000, 1, 1),
+        defaults={"valid_to": dt.date(2099, 12, 31), "revised_on": dt.date(2000, 1, 1)},
+    )
+    AgreementLine.objects.update_or_create(
+        agreement=agreement, service=service, defaults={"max_rosa": max_rosa}
+    )
+    return service
+
+
 @pytest.fixture
 def service(department):
-    return ServiceFactory(
-        code="bygglov-braskamin",
-        name="Bygglov för braskamin",
-        department=department,
-        # get_or_create: transactional tests flush the areas the data migration made
-        subject_area=SubjectAreaFactory(code="bygglov", name="Bygglov"),
+    return agree(
+        ServiceFactory(
+            code="bygglov-braskamin",
+            name="Bygglov för braskamin",
+            department=department,
+            # get_or_create: transactional tests flush the areas the data migration made
+            subject_area=SubjectAreaFactory(code="bygglov", name="Bygglov"),
+        )
     )
 
 
 @pytest.fixture
 def other_service(other_department):
-    return ServiceFactory(
-        code="forskoleplats",
-        name="Ansökan om förskoleplats",
-        department=other_department,
-        subject_area=SubjectAreaFactory(code="forskola", name="Förskola"),
+    return agree(
+        ServiceFactory(
+            code="forskoleplats",
+            name="Ansökan om förskoleplats",
+            department=other_department,
+            subject_area=SubjectAreaFactory(code="forskola", name="Förskola"),
+        )
     )
 
 

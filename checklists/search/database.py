@@ -1,0 +1,175 @@
+"""Search in the database the product already has: no extra server.
+
+Two stages, so time does not grow with rows × query words (../shared/notes/search-performance.md):
+1. Candidates from the database's full-text index — PostgreSQL `tsvector` (GIN) or SQLite FTS5 —
+   for the OR of the query's terms (original words, typo corrections, compound parts), at most
+   `CANDIDATES` rows by the database's own rank.
+2. The candidates are scored here from their stored terms: each query term counts by its weight
+   (the agent's own words weigh more than corrections), how rare it is, and the field it is in
+   (title > questions, keywords > script). Both databases therefore rank the same way.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db import connection
+from django.db.models import Count, Max
+
+from checklists.models import ChecklistSearchDoc, ChecklistVersion, VersionStatus
+from checklists.search import SearchHit
+from checklists.search.text import QueryTerm, Vocabulary, expand_query, terms
+
+CANDIDATES = 200
+FIELD_WEIGHTS = {"title_terms": 3.0, "question_terms": 2.0, "keyword_terms": 2.0, "body_terms": 1.0}
+SOURCE_LABELS = {"word": "", "typo": " (stavning)", "compound": " (del av ord)"}
+
+
+def doc_fields(version: ChecklistVersion) -> dict[str, str]:
+    """The processed terms of a version, field by field, as stored for search."""
+    body = [*version.steps, *version.collect, version.escalation_target]
+    return {
+        "title_terms": " ".join(terms(version.title)),
+        "question_terms": " ".join(t for q in version.questions for t in terms(q)),
+        "keyword_terms": " ".join(t for k in version.keywords for t in terms(k)),
+        "body_terms": " ".join(t for text in body for t in terms(text)),
+    }
+
+
+@dataclass
+class _Corpus:
+    key: tuple[int, object]
+    vocabulary: Vocabulary
+    document_frequency: Counter[str]
+    documents: int
+
+
+_cache_lock = threading.Lock()
+_cache: _Corpus | None = None
+
+
+def _corpus() -> _Corpus:
+    """Vocabulary and term frequencies of the index, rebuilt when the index has changed."""
+    global _cache
+    state = ChecklistSearchDoc.objects.aggregate(n=Count("pk"), latest=Max("indexed_at"))
+    key = (state["n"], state["latest"])
+    with _cache_lock:
+        if _cache is not None and _cache.key == key:
+            return _cache
+    frequency: Counter[str] = Counter()
+    for row in ChecklistSearchDoc.objects.values_list(*FIELD_WEIGHTS):
+        frequency.update(set(" ".join(row).split()))
+    corpus = _Corpus(key, Vocabulary(frozenset(frequency)), frequency, state["n"])
+    with _cache_lock:
+        _cache = corpus
+    return corpus
+
+
+class DatabaseSearchBackend:
+    def index(self, versions: Iterable[ChecklistVersion]) -> None:
+        for version in versions:
+            if version.status != VersionStatus.PUBLISHED:
+                ChecklistSearchDoc.objects.filter(version_id=version.pk).delete()
+                continue
+            ChecklistSearchDoc.objects.update_or_create(
+                version_id=version.pk,
+                defaults={
+                    "department_id": version.checklist.department_id,
+                    "public": version.public,
+                    **doc_fields(version),
+                },
+            )
+
+    def remove(self, version_ids: Iterable[int]) -> None:
+        ChecklistSearchDoc.objects.filter(version_id__in=list(version_ids)).delete()
+
+    def rebuild(self) -> int:
+        ChecklistSearchDoc.objects.all().delete()
+        published = ChecklistVersion.objects.filter(status=VersionStatus.PUBLISHED).select_related(
+            "checklist"
+        )
+        docs = [
+            ChecklistSearchDoc(
+                version_id=v.pk,
+                department_id=v.checklist.department_id,
+                public=v.public,
+                **doc_fields(v),
+            )
+            for v in published
+        ]
+        ChecklistSearchDoc.objects.bulk_create(docs, batch_size=500)
+        return len(docs)
+
+    def search(self, text: str, *, limit: int = 10, public_only: bool = False) -> list[SearchHit]:
+        corpus = _corpus()
+        query = expand_query(text, corpus.vocabulary)
+        known = [q for q in query if q.term in corpus.vocabulary.terms]
+        if not known:
+            return []
+        candidates = _candidates([q.term for q in known], public_only=public_only)
+        if not candidates:
+            return []
+        rows = ChecklistSearchDoc.objects.filter(version_id__in=candidates).values_list(
+            "version_id", *FIELD_WEIGHTS
+        )
+        hits = [_score(row[0], row[1:], known, corpus) for row in rows]
+        hits.sort(key=lambda hit: (-hit.score, hit.version_id))
+        return hits[:limit]
+
+
+def _score(
+    version_id: int, fields: tuple[str, ...], query: list[QueryTerm], corpus: _Corpus
+) -> SearchHit:
+    field_terms = [Counter(value.split()) for value in fields]
+    score = 0.0
+    matched: list[str] = []
+    covered = 0.0
+    for q in query:
+        strength = sum(
+            weight * counts[q.term] / (counts[q.term] + 1.0)
+            for weight, counts in zip(FIELD_WEIGHTS.values(), field_terms, strict=True)
+            if counts[q.term]
+        )
+        if not strength:
+            continue
+        idf = math.log(1 + (corpus.documents + 1) / (corpus.document_frequency[q.term] + 0.5))
+        score += q.weight * idf * strength
+        covered += q.weight
+        matched.append(f"{q.original}{SOURCE_LABELS[q.source]}")
+    # Matching more of what the agent typed beats matching one word many times.
+    total = sum(q.weight for q in query) or 1.0
+    score *= 0.5 + covered / total
+    return SearchHit(version_id=version_id, score=round(score, 4), matched=tuple(matched))
+
+
+def _candidates(query_terms: list[str], *, public_only: bool) -> list[int]:
+    unique = list(dict.fromkeys(query_terms))
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            tsquery = " | ".join(unique)  # terms are plain [a-z] words after normalising
+            cursor.execute(
+                "SELECT version_id FROM checklists_checklistsearchdoc d, "
+                "to_tsquery('simple', %s) q WHERE d.search_vector @@ q"
+                + (" AND d.public" if public_only else "")
+                + " ORDER BY ts_rank(d.search_vector, q) DESC LIMIT %s",
+                [tsquery, CANDIDATES],
+            )
+        else:
+            match = " OR ".join(f'"{term}"' for term in unique)
+            cursor.execute(
+                "SELECT f.rowid FROM checklists_fts f"
+                + (
+                    " JOIN checklists_checklistsearchdoc d ON d.version_id = f.rowid"
+                    if public_only
+                    else ""
+                )
+                + " WHERE checklists_fts MATCH %s"
+                + (" AND d.public" if public_only else "")
+                + " ORDER BY bm25(checklists_fts, 3.0, 2.0, 2.0, 1.0) LIMIT %s",
+                [match, CANDIDATES],
+            )
+        return [row[0] for row in cursor.fetchall()]
