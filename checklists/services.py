@@ -19,6 +19,7 @@ from django.utils import timezone
 from cases.models import Case, Department, Service
 from cases.models.case import CONTACT_CENTRE_MAX_ROSA, RosaLevel
 from cases.permissions import require_can_work_on, user_department_id
+from cases.services import case_update
 from checklists.models import (
     Agreement,
     AgreementLine,
@@ -272,7 +273,7 @@ def checklist_archive(*, version: ChecklistVersion, by: User) -> ChecklistVersio
 def checklist_use(
     *, case: Case, version: ChecklistVersion, by: User, search_text: str = ""
 ) -> ChecklistUse:
-    """The agent follows this exact version on the case; the case takes its service if it had none."""
+    """The agent follows this exact version on the case (which takes its service if it had none)."""
     case = Case.objects.select_for_update().get(pk=case.pk)
     require_can_work_on(by, case)
     if version.status != VersionStatus.PUBLISHED:
@@ -283,8 +284,6 @@ def checklist_use(
         defaults={"by": by, "at": timezone.now(), "search_text": search_text[:500]},
     )
     if created and case.service_id is None:
-        from cases.services import case_update
-
         case_update(case=case, by=by, service=version.checklist.service)
     return use
 
