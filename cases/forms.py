@@ -12,6 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from cases.models import CaseStatus, Channel, Department, Direction, RosaLevel, Service
 from cases.models.case import CONTACT_CENTRE_MAX_ROSA
 from cases.selectors import departments_active, services_active
+from checklists.models import ChecklistVersion
+from checklists.selectors import published_versions
 from kundtjanst.errors import DomainError
 
 LABEL_SEPARATOR = " – "
@@ -100,6 +102,11 @@ class ContactLogForm(DomainErrorFormMixin, forms.Form):
     citizen_phone = forms.CharField(label=_("Telefon"), required=False, max_length=40)
     citizen_email = forms.EmailField(label=_("E-post"), required=False)
     citizen_personnummer = forms.CharField(label=_("Personnummer"), required=False, max_length=13)
+    # Set by the checklist panel: the version the agent followed, and what they searched for.
+    checklist_version = forms.ModelChoiceField(
+        queryset=ChecklistVersion.objects.none(), required=False, widget=forms.HiddenInput
+    )
+    search_text = forms.CharField(required=False, max_length=500, widget=forms.HiddenInput)
     action = forms.ChoiceField(
         choices=[(ACTION_RESOLVE, _("Lös direkt")), (ACTION_OPEN, _("Spara som öppet"))],
         initial=ACTION_RESOLVE,
@@ -111,6 +118,7 @@ class ContactLogForm(DomainErrorFormMixin, forms.Form):
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["department"].queryset = departments_active()  # type: ignore[attr-defined]
         self.fields["rosa_level"].choices = rosa_choices(max_rosa)  # type: ignore[attr-defined]
+        self.fields["checklist_version"].queryset = published_versions()  # type: ignore[attr-defined]
 
     def clean(self) -> dict:
         data = super().clean() or {}

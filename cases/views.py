@@ -29,6 +29,7 @@ from cases.forms import (
 )
 from cases.models import Case, Channel, Direction, RosaLevel
 from cases.models.case import CONTACT_CENTRE_MAX_ROSA
+from checklists import services as checklist_services
 from kundtjanst import roles
 from kundtjanst.errors import DomainError
 from kundtjanst.http import AuthenticatedHttpRequest
@@ -69,8 +70,10 @@ def contact_new(request: AuthenticatedHttpRequest) -> HttpResponse:
             now = timezone.now()
             resolve = data["action"] == ContactLogForm.ACTION_RESOLVE
             try:
-                logged = services.case_log(
+                logged = checklist_services.case_log_with_checklist(
                     by=request.user,
+                    version=data["checklist_version"],
+                    search_text=data["search_text"],
                     citizen_details=services.CitizenDetails(
                         name=data["citizen_name"],
                         phone=data["citizen_phone"],

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from cases import services as case_services
 from cases.models import Case, Department, Service
 from cases.models.case import CONTACT_CENTRE_MAX_ROSA, RosaLevel
 from cases.permissions import require_can_work_on, user_department_id
@@ -348,3 +349,28 @@ def agreement_create(
         row._history_user = by  # type: ignore[attr-defined]
         row.save()
     return agreement
+
+
+@transaction.atomic
+def case_log_with_checklist(
+    *,
+    by: User,
+    version: ChecklistVersion | None,
+    search_text: str = "",
+    **case_log: object,
+) -> Case:
+    """ "Ny kontakt" with the checklist the agent followed, or the words they searched for.
+
+    One transaction: the case, its resolution and the record of the checklist (or of a search
+    that found nothing used, for the knowledge-gap list) stand or fall together.
+    """
+    if version is not None and version.status != VersionStatus.PUBLISHED:
+        raise DomainError("checklist-not-published", "Bara publicerade checklistor kan användas.")
+    if version is not None and case_log.get("service") is None:
+        case_log["service"] = version.checklist.service
+    case = case_services.case_log(by=by, **case_log)  # type: ignore[arg-type]
+    if version is not None:
+        checklist_use(case=case, version=version, by=by, search_text=search_text)
+    elif search_text:
+        search_record(case=case, text=search_text, by=by)
+    return case
