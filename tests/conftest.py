@@ -143,6 +143,35 @@ def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture
+def publish_checklist(dept_user, service):
+    """Write, approve and publish a checklist through the services, as a department would."""
+    from checklists import services as checklist_services
+    from checklists.models import ApprovalRole
+
+    approvers = {
+        ApprovalRole.TEAM_LEAD: UserFactory(username="godk-tl", roles=["arbetsledare"]),
+        ApprovalRole.WORK_GROUP: UserFactory(username="godk-wg", roles=["forvaltning"]),
+        ApprovalRole.AGENT: UserFactory(username="godk-ag", roles=["kundtjanst"]),
+    }
+
+    def publish(target_service=None, by=None, **content):
+        by = by or dept_user
+        content.setdefault("rosa_level", 1)
+        content.setdefault("steps", ["Svara enligt manus."])
+        draft = checklist_services.checklist_create(
+            service=target_service or service,
+            content=checklist_services.ChecklistContent(**content),
+            by=by,
+        )
+        checklist_services.checklist_submit(version=draft, by=by)
+        for role, user in approvers.items():
+            checklist_services.checklist_approve(version=draft, role=role, by=user)
+        return checklist_services.checklist_publish(version=draft, by=by)
+
+    return publish
+
+
 def pytest_report_header(config):
     from tests.browser.conftest import CHROMIUM, browser_missing_reason
 

@@ -22,6 +22,13 @@
     if (summary) summary.focus();
   });
 
+  // After a contact is logged the search starts over for the next caller.
+  document.addEventListener("htmx:afterSwap", function (event) {
+    if (event.target.id !== "log-form" || !event.target.querySelector("[role=status]")) return;
+    var search = document.getElementById("id_checklist_q");
+    if (search) search.value = "";
+  });
+
   // What the agent searched for goes with the contact (knowledge gaps, learning).
   document.addEventListener("input", function (event) {
     if (event.target.id !== "id_checklist_q" || !form()) return;

@@ -1,0 +1,47 @@
+"""The agent finds a checklist by the citizen's words, uses it, and resolves the call."""
+
+import pytest
+
+from cases.models import Case
+from checklists.models import ChecklistUse
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_agent_finds_uses_and_resolves_with_a_checklist(
+    page, live_server, agent, publish_checklist, service, axe_check, screenshot
+):
+    version = publish_checklist(
+        title="Braskamin – bygglov eller anmälan?",
+        keywords=["braskamin", "eldstad"],
+        questions=["Behöver jag bygglov för en braskamin?"],
+        steps=[
+            "Förklara att en ny eldstad kräver **anmälan**, inte bygglov.",
+            "Be om fastighetsbeteckning.",
+        ],
+    )
+    page.goto(f"{live_server.url}/login/")
+    page.get_by_label("Användarnamn").fill("agnes")
+    page.get_by_label("Lösenord").fill("lösenord-för-test")
+    page.get_by_role("button", name="Logga in").click()
+    page.wait_for_url("**/cases/new/")
+
+    page.get_by_label("Sök på medborgarens ord").fill("får man sätta in braskaminen själv")
+    use = page.get_by_role("button", name="Använd")
+    use.wait_for()
+    assert axe_check(page) == []
+    use.focus()
+    page.keyboard.press("Enter")
+    page.locator("#checklist-script").wait_for()
+    assert "anmälan" in page.locator("#checklist-script").inner_text()
+    # Focus moved to the question field; the service came from the checklist.
+    page.keyboard.type("Braskamin utan bygglov?")
+    page.keyboard.press("Enter")
+    page.get_by_role("status").filter(has_text="löst direkt").wait_for()
+    screenshot(page, "contact-new-with-checklist")
+    assert page.get_by_label("Sök på medborgarens ord").input_value() == ""
+    assert page.locator("#checklist-script").count() == 0
+
+    case = Case.objects.get()
+    assert case.service == service and case.resolved_directly
+    assert ChecklistUse.objects.get(case=case).version == version
