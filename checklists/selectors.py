@@ -68,3 +68,13 @@ def checklist_usage(version_ids: list[int]) -> dict[int, dict[str, float]]:
         }
         for row in rows
     }
+
+
+def public_faq() -> dict[str, list[ChecklistVersion]]:
+    """Public published checklists grouped by KKiK subject area (others last), by title."""
+    groups: dict[str, list[ChecklistVersion]] = {}
+    versions = published_versions().filter(public=True).order_by("title")
+    for version in versions:
+        area = version.checklist.service.subject_area
+        groups.setdefault(area.name if area else "", []).append(version)
+    return dict(sorted(groups.items(), key=lambda item: (item[0] == "", item[0])))

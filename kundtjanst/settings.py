@@ -182,5 +182,14 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }
 
+# Shown to citizens on the public pages (self-service FAQ).
+MUNICIPALITY_NAME = env_str("MUNICIPALITY_NAME", "Exempelkommun")
+CONTACT_CENTRE_PHONE = env_str("CONTACT_CENTRE_PHONE", "0123-45 67 00")
+CONTACT_CENTRE_EMAIL = env_str("CONTACT_CENTRE_EMAIL", "kundtjanst@example.se")
+CONTACT_CENTRE_HOURS = env_str(
+    "CONTACT_CENTRE_HOURS", "Måndag–torsdag 8–17, fredag 8–16. Stängt helgdagar."
+)
+CONTACT_CENTRE_VISIT = env_str("CONTACT_CENTRE_VISIT", "Kommunhuset, Storgatan 1")
+
 # Case list paging.
 CASES_PAGE_SIZE = env_int("CASES_PAGE_SIZE", 50)

@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from checklists import views as checklist_views
 from kundtjanst import views
 
 urlpatterns = [
@@ -16,6 +17,8 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("cases/", include("cases.urls")),
     path("checklists/", include("checklists.urls")),
+    path("fragor-och-svar/", checklist_views.public_faq, name="public_faq"),
+    path("fragor-och-svar/<int:version_id>/", checklist_views.public_answer, name="public_answer"),
     path("api/v1/", include("cases.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

@@ -45,3 +45,23 @@ def test_agent_finds_uses_and_resolves_with_a_checklist(
     case = Case.objects.get()
     assert case.service == service and case.resolved_directly
     assert ChecklistUse.objects.get(case=case).version == version
+
+
+def test_public_faq_is_accessible_for_citizens(
+    page, live_server, publish_checklist, axe_check, screenshot
+):
+    version = publish_checklist(
+        title="Braskamin – anmälan", public=True, steps=["En ny eldstad kräver **anmälan**."]
+    )
+    for name, viewport in (
+        ("desktop", {"width": 1280, "height": 900}),
+        ("phone", {"width": 390, "height": 844}),
+    ):
+        page.set_viewport_size(viewport)
+        page.goto(f"{live_server.url}/fragor-och-svar/")
+        assert axe_check(page) == []
+        screenshot(page, f"public-faq-{name}")
+    page.get_by_label("Vad undrar du över?").fill("braskamin")
+    page.locator("#answers a", has_text=version.title).click()
+    page.wait_for_url(f"**/fragor-och-svar/{version.pk}/")
+    assert axe_check(page) == []
