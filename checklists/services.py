@@ -68,7 +68,7 @@ def _clean_lines(values: list[str]) -> list[str]:
     return [v.strip() for v in values if v and v.strip()]
 
 
-def _validate_content(content: ChecklistContent) -> ChecklistContent:
+def checklist_content_clean(content: ChecklistContent) -> ChecklistContent:
     if not content.title.strip():
         raise DomainError("title-required", "Checklistan behöver en rubrik.", field="title")
     if content.rosa_level not in RosaLevel.values:
@@ -120,7 +120,7 @@ def _reindex(version: ChecklistVersion) -> None:
 def checklist_create(*, service: Service, content: ChecklistContent, by: User) -> ChecklistVersion:
     """A new checklist for a service, as draft version 1."""
     _require_department_editor(by, service.department)
-    content = _validate_content(content)
+    content = checklist_content_clean(content)
     checklist = Checklist.objects.create(department=service.department, service=service)
     version = ChecklistVersion(checklist=checklist, number=1, created_by=by, **content.__dict__)
     version.full_clean()
@@ -157,7 +157,7 @@ def checklist_update(
             "checklist-not-editable",
             "Publicerade och arkiverade versioner ändras inte: skapa en ny version.",
         )
-    for name, value in _validate_content(content).__dict__.items():
+    for name, value in checklist_content_clean(content).__dict__.items():
         setattr(version, name, value)
     version.edit_version += 1
     version.full_clean()
