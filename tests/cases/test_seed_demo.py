@@ -446,3 +446,14 @@ def test_every_row_has_a_creation_history_row_dated_when_it_happened(demo):
     contact_record = contact.history.get()
     assert contact_record.history_date == contact.occurred_at
     assert contact_record.history_user_id == contact.handled_by_id
+
+
+def test_every_demo_service_has_an_agreement_at_its_agreed_level(demo):
+    from checklists.selectors import agreement_line_in_force
+
+    today = dt.date.fromisoformat(TODAY)
+    for spec in data.DEPARTMENTS:
+        for service_spec in spec.services:
+            service = Service.objects.get(code=service_spec.code)
+            line = agreement_line_in_force(service, today)
+            assert line is not None and line.max_rosa == service_spec.agreed_rosa

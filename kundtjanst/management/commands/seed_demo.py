@@ -10,6 +10,7 @@ from django.utils import timezone
 from cases.demo import data
 from cases.demo.generator import DemoSummary, seed_demo
 from cases.models import Channel
+from checklists.demo_loader import demo_agreements_ensure, demo_checklists_ensure
 
 
 class Command(BaseCommand):
@@ -50,6 +51,10 @@ class Command(BaseCommand):
             reset=options["reset"],
             write=self.stdout.write,
         )
+        agreements = demo_agreements_ensure(today=today)
+        checklists = demo_checklists_ensure()
+        if agreements or checklists:
+            self.stdout.write(f"Överenskommelser: {agreements}, checklistor: {checklists}.")
         if summary.already_loaded:
             self.stdout.write(
                 "Demon är redan inläst (databasen innehåller ärenden); ingenting ändrades. "
