@@ -46,6 +46,8 @@ test: install-test lint check-migrations
 bench: install-test
 	DEBUG=1 $(PY) -m bench.intake --requests 300
 	DEBUG=1 $(PY) -m bench.seed_demo
+	DEBUG=1 $(PY) -m bench.search_relevance
+	DEBUG=1 $(PY) -m bench.search
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -457,3 +457,11 @@ def test_every_demo_service_has_an_agreement_at_its_agreed_level(demo):
             service = Service.objects.get(code=service_spec.code)
             line = agreement_line_in_force(service, today)
             assert line is not None and line.max_rosa == service_spec.agreed_rosa
+
+
+def test_demo_has_published_checklists_in_every_state(demo):
+    from checklists.models import ChecklistVersion, VersionStatus
+
+    counts = Counter(ChecklistVersion.objects.values_list("status", flat=True))
+    assert counts[VersionStatus.PUBLISHED] >= 150
+    assert counts[VersionStatus.IN_REVIEW] > 0 and counts[VersionStatus.DRAFT] > 0

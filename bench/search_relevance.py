@@ -1,0 +1,61 @@
+"""Relevance figures for the README: recall@1, recall@3 and MRR per query class.
+
+DEBUG=1 python -m bench.search_relevance            # SQLite
+DATABASE_URL=postgres://postgres@127.0.0.1:5432/test DEBUG=1 python -m bench.search_relevance
+"""
+
+import json
+import os
+import tempfile
+from pathlib import Path
+
+
+def main() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kundtjanst.settings")
+    os.environ.setdefault("SECRET_KEY", "bench-only")
+    if "DATABASE_URL" not in os.environ:
+        os.environ["DATABASE_URL"] = f"sqlite:///{Path(tempfile.mkdtemp()) / 'bench.sqlite3'}"
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.db import connection
+    from django.test.utils import get_runner, setup_test_environment
+
+    from cases.demo.generator import organisation_ensure
+    from checklists.demo_loader import CHECKLISTS_FILE
+    from checklists.relevance import evaluate, load_queries
+    from checklists.transfer import checklists_import
+
+    setup_test_environment()
+    runner = get_runner(settings)(verbosity=0)
+    old = runner.setup_databases()
+    try:
+        organisation_ensure()
+        checklists_import(data=json.loads(CHECKLISTS_FILE.read_text(encoding="utf-8")))
+        results = evaluate(load_queries())
+        vendor = connection.vendor
+    finally:
+        runner.teardown_databases(old)
+    table = {
+        name: {
+            "queries": r.queries,
+            "recall@1": round(r.recall_at_1, 3),
+            "recall@3": round(r.recall_at_3, 3),
+            "mrr": round(r.mrr, 3),
+            "misses": list(r.misses),
+        }
+        for name, r in results.items()
+    }
+    print(f"{'class':<14}{'n':>4}{'R@1':>7}{'R@3':>7}{'MRR':>7}")
+    for name, row in table.items():
+        print(
+            f"{name:<14}{row['queries']:>4}{row['recall@1']:>7}{row['recall@3']:>7}{row['mrr']:>7}"
+        )
+    out = Path("bench/results") / f"search-relevance-{vendor}.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(table, indent=2, ensure_ascii=False) + "\n")
+
+
+if __name__ == "__main__":
+    main()
