@@ -48,14 +48,13 @@ REQUIRED = (
 )  # fmt: skip
 
 # Words too common to count as a shared stem between a query and a checklist.
-COMMON = frozenset(
-    """
+_COMMON_TEXT = """
     till inte eller efter sedan fråga frågor kommun kommunen kommunens måste kunna skulle
     något några någon många mycket också bara redan varit detta dessa denna vilken vilka
     varför egentligen ganska hälsningar tack förhand själv henne honom hennes hans deras
     finns gäller just veckan månaden morgon dag
-    """.split()
-)
+    """
+COMMON = frozenset(_COMMON_TEXT.split())
 
 problems: list[str] = []
 
@@ -258,7 +257,8 @@ def check_queries(data: object, checklists: list[dict]) -> list[dict]:
         if q["class"] == "long":
             count = len(q["query"].split())
             if not LONG_WORDS[0] <= count <= LONG_WORDS[1]:
-                problem(f"{where}: long query has {count} words, expected {LONG_WORDS[0]}–{LONG_WORDS[1]}")
+                low, high = LONG_WORDS
+                problem(f"{where}: long query has {count} words, expected {low}–{high}")
     for text, count in seen.items():
         if count > 1:
             problem(f"query repeated {count} times: {text!r}")
@@ -276,7 +276,7 @@ def check_queries(data: object, checklists: list[dict]) -> list[dict]:
 
 
 def summary(checklists: list[dict], queries: list[dict], services: dict[str, str]) -> None:
-    today = dt.date.today()
+    today = dt.datetime.now(dt.UTC).date()
     status = Counter(c["status"] for c in checklists)
     print(f"checklists: {len(checklists)}  " + "  ".join(f"{s}: {status[s]}" for s in STATUSES))
     public = sum(c["public"] is True for c in checklists)
