@@ -25,6 +25,9 @@ from checklists.search import SearchHit
 from checklists.search.text import QueryTerm, Vocabulary, expand_query, terms
 
 CANDIDATES = 200
+COMMON_SHARE = 0.08  # a term in more than this share of checklists does not pick candidates
+MIN_COMMON_DOCUMENTS = 20
+ALWAYS_RAREST = 3
 FIELD_WEIGHTS = {"title_terms": 3.0, "question_terms": 2.0, "keyword_terms": 2.0, "body_terms": 1.0}
 SOURCE_LABELS = {"word": "", "typo": " (stavning)", "compound": " (del av ord)"}
 
@@ -46,6 +49,8 @@ class _Corpus:
     vocabulary: Vocabulary
     document_frequency: Counter[str]
     documents: int
+    # Each document's terms per field, so scoring needs no second trip to the database.
+    fields: dict[int, tuple[Counter[str], ...]]
 
 
 _cache_lock = threading.Lock()
@@ -61,9 +66,12 @@ def _corpus() -> _Corpus:
         if _cache is not None and _cache.key == key:
             return _cache
     frequency: Counter[str] = Counter()
-    for row in ChecklistSearchDoc.objects.values_list(*FIELD_WEIGHTS):
-        frequency.update(set(" ".join(row).split()))
-    corpus = _Corpus(key, Vocabulary(frozenset(frequency)), frequency, state["n"])
+    fields: dict[int, tuple[Counter[str], ...]] = {}
+    for version_id, *texts in ChecklistSearchDoc.objects.values_list("version_id", *FIELD_WEIGHTS):
+        counted = tuple(Counter(text.split()) for text in texts)
+        fields[version_id] = counted
+        frequency.update(set().union(*counted))
+    corpus = _Corpus(key, Vocabulary(frozenset(frequency)), frequency, state["n"], fields)
     with _cache_lock:
         _cache = corpus
     return corpus
@@ -110,21 +118,31 @@ class DatabaseSearchBackend:
         known = [q for q in query if q.term in corpus.vocabulary.terms]
         if not known:
             return []
-        candidates = _candidates([q.term for q in known], public_only=public_only)
+        candidates = _candidates(_selective(known, corpus), public_only=public_only)
         if not candidates:
             return []
-        rows = ChecklistSearchDoc.objects.filter(version_id__in=candidates).values_list(
-            "version_id", *FIELD_WEIGHTS
-        )
-        hits = [_score(row[0], row[1:], known, corpus) for row in rows]
+        hits = [
+            _score(version_id, corpus.fields[version_id], known, corpus)
+            for version_id in candidates
+            if version_id in corpus.fields
+        ]
         hits.sort(key=lambda hit: (-hit.score, hit.version_id))
         return hits[:limit]
 
 
+def _selective(query: list[QueryTerm], corpus: _Corpus) -> list[str]:
+    """The terms that find candidates: not those in a large share of all checklists (they
+    would make nearly every row a candidate), but always the few rarest. All terms still count
+    when the candidates are scored."""
+    by_rarity = sorted(query, key=lambda q: corpus.document_frequency[q.term])
+    limit = max(COMMON_SHARE * corpus.documents, MIN_COMMON_DOCUMENTS)
+    chosen = [q.term for q in by_rarity if corpus.document_frequency[q.term] <= limit]
+    return chosen or [q.term for q in by_rarity[:ALWAYS_RAREST]]
+
+
 def _score(
-    version_id: int, fields: tuple[str, ...], query: list[QueryTerm], corpus: _Corpus
+    version_id: int, field_terms: tuple[Counter[str], ...], query: list[QueryTerm], corpus: _Corpus
 ) -> SearchHit:
-    field_terms = [Counter(value.split()) for value in fields]
     score = 0.0
     matched: list[str] = []
     covered = 0.0
