@@ -10,7 +10,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from checklists import selectors
 from checklists.models import ChecklistVersion
-from kundtjanst.http import AuthenticatedHttpRequest
+from kundtjanst.http import AuthenticatedHttpRequest, HtmxHttpRequest
 
 MAX_QUERY = 500
 
@@ -38,7 +38,7 @@ def checklist_detail(request: AuthenticatedHttpRequest, version_id: int) -> Http
 
 @login_not_required
 @vary_on_headers("HX-Request")
-def public_faq(request: HttpRequest) -> HttpResponse:
+def public_faq(request: HtmxHttpRequest) -> HttpResponse:
     """Self-service for citizens, above all when the contact centre is closed. No login."""
     query = request.GET.get("q", "")[:MAX_QUERY].strip()
     results = selectors.checklist_search(query, limit=10, public_only=True) if query else []

@@ -1,10 +1,15 @@
-"""The request type of the logged-in workspace (LoginRequiredMiddleware guarantees the user)."""
+"""Request types for views (for the type checker; django-htmx adds `htmx`)."""
 
 from django.contrib.auth.models import User
 from django.http import HttpRequest
 from django_htmx.middleware import HtmxDetails
 
 
-class AuthenticatedHttpRequest(HttpRequest):
-    user: User
+class HtmxHttpRequest(HttpRequest):
     htmx: HtmxDetails
+
+
+class AuthenticatedHttpRequest(HtmxHttpRequest):
+    """A workspace request: LoginRequiredMiddleware guarantees the user."""
+
+    user: User

@@ -9,7 +9,6 @@ Prints a summary and exits non-zero if anything is wrong.
 
 from __future__ import annotations
 
-import ast
 import datetime as dt
 import json
 import re
@@ -67,28 +66,14 @@ def problem(message: str) -> None:
 
 
 def load_services() -> dict[str, str]:
-    """service code -> department code, from cases/demo/data.py.
-
-    data.py is plain dataclasses, so importing it needs no Django settings; if that ever changes
-    the file is read with `ast` instead (nothing is executed).
-    """
+    """service code -> department code, from cases/demo/data.py (plain dataclasses: importing
+    it needs no Django settings)."""
     sys.path.insert(0, str(ROOT))
     try:
         from cases.demo.data import DEPARTMENTS  # noqa: PLC0415
-
-        return {s.code: d.code for d in DEPARTMENTS for s in d.services}
-    except Exception as exc:  # noqa: BLE001 - fall back to parsing the source
-        print(f"(importing cases.demo.data failed: {exc!r}; parsing the source instead)")
     finally:
         sys.path.pop(0)
-    services: dict[str, str] = {}
-    for node in ast.walk(ast.parse(DATA.read_text(encoding="utf-8"))):
-        if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "DepartmentSpec":
-            dept = next(k.value.value for k in node.keywords if k.arg == "code")
-            for inner in ast.walk(node):
-                if isinstance(inner, ast.Call) and getattr(inner.func, "id", None) == "ServiceSpec":
-                    services[inner.args[0].value] = dept
-    return services
+    return {s.code: d.code for d in DEPARTMENTS for s in d.services}
 
 
 # --- text helpers -------------------------------------------------------------------------------
