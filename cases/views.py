@@ -165,6 +165,7 @@ def _detail_context(request: AuthenticatedHttpRequest, case: Case, **forms: obje
     return {
         "case": case,
         "contacts": list(case.contacts.all()),
+        "checklist_uses": list(case.checklist_uses.select_related("version").order_by("at")),
         "history": selectors.case_history(case),
         "can_work": permissions.can_work_on(request.user, case),
         "service_options": _service_options(),

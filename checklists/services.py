@@ -29,6 +29,8 @@ from checklists.models import (
     Checklist,
     ChecklistUse,
     ChecklistVersion,
+    Feedback,
+    FeedbackKind,
     SearchRecord,
     VersionStatus,
 )
@@ -374,3 +376,38 @@ def case_log_with_checklist(
     elif search_text:
         search_record(case=case, text=search_text, by=by)
     return case
+
+
+@transaction.atomic
+def feedback_create(
+    *, version: ChecklistVersion, kind: str, comment: str, by: User, case: Case | None = None
+) -> Feedback:
+    """An agent flags a checklist as wrong or incomplete; its department sees the queue."""
+    if not (roles.is_contact_centre(by) or roles.has_role(by, roles.DEPARTMENT)):
+        raise NotAllowedError("not-allowed", "Din roll kan inte lämna synpunkter på checklistor.")
+    if kind not in FeedbackKind.values:
+        raise DomainError("feedback-kind-unknown", "Välj fel eller ofullständig.", field="kind")
+    if not comment.strip():
+        raise DomainError(
+            "feedback-comment-required", "Skriv vad som är fel eller saknas.", field="comment"
+        )
+    return Feedback.objects.create(
+        version=version, case=case, kind=kind, comment=comment.strip(), by=by, at=timezone.now()
+    )
+
+
+@transaction.atomic
+def feedback_resolve(*, feedback: Feedback, resolution: str, by: User) -> Feedback:
+    feedback = (
+        Feedback.objects.select_for_update()
+        .select_related("version__checklist")
+        .get(pk=feedback.pk)
+    )
+    _require_department_editor(by, feedback.version.checklist.department)
+    if feedback.resolved_at is not None:
+        raise DomainError("feedback-resolved", "Synpunkten är redan hanterad.")
+    feedback.resolved_at = timezone.now()
+    feedback.resolved_by = by
+    feedback.resolution = resolution.strip()
+    feedback.save(update_fields=["resolved_at", "resolved_by", "resolution"])
+    return feedback

@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from checklists import selectors
+from cases import selectors as case_selectors
+from cases.models import Case
+from checklists import selectors, services
 from checklists.models import ChecklistVersion
+from kundtjanst.errors import DomainError
 from kundtjanst.http import AuthenticatedHttpRequest, HtmxHttpRequest
 
 MAX_QUERY = 500
@@ -21,7 +27,8 @@ def checklist_search(request: AuthenticatedHttpRequest) -> HttpResponse:
     query = request.GET.get("q", "")[:MAX_QUERY].strip()
     results = selectors.checklist_search(query, limit=8) if len(query) >= 2 else []
     template = "checklists/search.html"
-    context = {"query": query, "results": results}
+    # On a case page the results offer "Använd" as a form that records the use on that case.
+    context = {"query": query, "results": results, "case_reference": request.GET.get("case", "")}
     return render(request, f"{template}#results" if request.htmx else template, context)
 
 
@@ -70,3 +77,50 @@ def _contact() -> dict[str, str]:
         "hours": settings.CONTACT_CENTRE_HOURS,
         "visit": settings.CONTACT_CENTRE_VISIT,
     }
+
+
+def _case_for(request: AuthenticatedHttpRequest, reference: str) -> Case:
+    try:
+        return case_selectors.case_get(request.user, reference)
+    except Case.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+@require_POST
+def case_checklist_use(
+    request: AuthenticatedHttpRequest, reference: str, version_id: int
+) -> HttpResponse:
+    """ "Använd" on a case: the case records this exact version."""
+    case = _case_for(request, reference)
+    version = get_object_or_404(selectors.published_versions(), pk=version_id)
+    try:
+        services.checklist_use(
+            case=case, version=version, by=request.user, search_text=request.POST.get("q", "")
+        )
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Checklistan används på ärendet."))
+    return redirect("cases:detail", reference=case.reference)
+
+
+@require_POST
+def case_checklist_feedback(
+    request: AuthenticatedHttpRequest, reference: str, version_id: int
+) -> HttpResponse:
+    """Flag the checklist used on this case as wrong or incomplete."""
+    case = _case_for(request, reference)
+    version = get_object_or_404(ChecklistVersion, pk=version_id, uses__case=case)
+    try:
+        services.feedback_create(
+            version=version,
+            case=case,
+            kind=request.POST.get("kind", ""),
+            comment=request.POST.get("comment", ""),
+            by=request.user,
+        )
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Tack! Förvaltningen ser din synpunkt."))
+    return redirect("cases:detail", reference=case.reference)
