@@ -293,7 +293,8 @@ def checklist_use(
 
 def search_record(*, case: Case, text: str, by: User) -> SearchRecord | None:
     """Keep what the agent searched for on a case (knowledge gaps)."""
-    text = " ".join(text.split())[:500]
+    # Normalised (one case, single spaces) so the knowledge-gap list can group in the database.
+    text = " ".join(text.lower().split())[:500]
     if len(text) < 2:
         return None
     return SearchRecord.objects.create(case=case, text=text, by=by, at=timezone.now())
