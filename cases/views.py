@@ -30,6 +30,7 @@ from cases.forms import (
 from cases.models import Case, Channel, Direction, RosaLevel
 from cases.models.case import CONTACT_CENTRE_MAX_ROSA
 from checklists import services as checklist_services
+from checklists.models import ChecklistUse
 from kundtjanst import roles
 from kundtjanst.errors import DomainError
 from kundtjanst.http import AuthenticatedHttpRequest
@@ -165,7 +166,9 @@ def _detail_context(request: AuthenticatedHttpRequest, case: Case, **forms: obje
     return {
         "case": case,
         "contacts": list(case.contacts.all()),
-        "checklist_uses": list(case.checklist_uses.select_related("version").order_by("at")),
+        "checklist_uses": list(
+            ChecklistUse.objects.filter(case=case).select_related("version").order_by("at")
+        ),
         "history": selectors.case_history(case),
         "can_work": permissions.can_work_on(request.user, case),
         "service_options": _service_options(),

@@ -9,6 +9,7 @@ new draft. The search index follows publish and archive after commit.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import User
@@ -37,6 +38,8 @@ from checklists.models import (
 from checklists.search import get_backend
 from kundtjanst import roles
 from kundtjanst.errors import ConflictError, DomainError, NotAllowedError
+
+logger = logging.getLogger(__name__)
 
 CONTENT_FIELDS = (
     "title",
@@ -113,7 +116,11 @@ def _reindex(version: ChecklistVersion) -> None:
 
     def run() -> None:
         fresh = ChecklistVersion.objects.select_related("checklist").get(pk=version_id)
-        get_backend().index([fresh])
+        try:
+            get_backend().index([fresh])
+        except Exception:  # the change is committed; a search server being down must not
+            # turn it into an error page. `manage.py search_index --rebuild` catches up.
+            logger.exception("search index update failed for checklist version %s", version_id)
 
     transaction.on_commit(run)
 

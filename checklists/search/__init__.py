@@ -34,6 +34,12 @@ class SearchBackend(Protocol):
 
 
 def get_backend() -> SearchBackend:
+    from django.conf import settings
+
+    if settings.ELASTICSEARCH_URL:
+        from checklists.search.elastic import ElasticSearchBackend
+
+        return ElasticSearchBackend()
     from checklists.search.database import DatabaseSearchBackend
 
     return DatabaseSearchBackend()

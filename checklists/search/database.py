@@ -17,7 +17,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Count, Max
 
 from checklists.models import ChecklistSearchDoc, ChecklistVersion, VersionStatus
@@ -95,6 +95,7 @@ class DatabaseSearchBackend:
     def remove(self, version_ids: Iterable[int]) -> None:
         ChecklistSearchDoc.objects.filter(version_id__in=list(version_ids)).delete()
 
+    @transaction.atomic  # searches keep seeing the old index until the new one is complete
     def rebuild(self) -> int:
         ChecklistSearchDoc.objects.all().delete()
         published = ChecklistVersion.objects.filter(status=VersionStatus.PUBLISHED).select_related(
