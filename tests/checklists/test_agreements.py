@@ -115,3 +115,14 @@ def test_agents_cannot_register_agreements(agent, department):
             lines=[],
             by=agent,
         )
+
+
+def test_admin_lists_agreements_and_shows_checklists_read_only(client, department, service):
+    from django.contrib.auth.models import User
+
+    admin = User.objects.create_superuser("root", password="x")
+    client.force_login(admin)
+    assert client.get("/admin/checklists/agreement/").status_code == 200
+    agreement = Agreement.objects.get()
+    assert client.get(f"/admin/checklists/agreement/{agreement.pk}/change/").status_code == 200
+    assert client.get("/admin/checklists/checklistversion/add/").status_code == 403
