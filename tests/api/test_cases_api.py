@@ -197,6 +197,28 @@ def test_refused_resolution_in_one_request_leaves_nothing_behind(agent_api, serv
     assert again.json()["reference"].endswith("-000001")
 
 
+def test_resolving_above_the_agreed_level_is_refused_through_the_api(agent_api, service):
+    from tests.conftest import agree
+
+    agree(service, max_rosa=2)
+    response = agent_api.post(
+        CASES,
+        {
+            "channel": "phone",
+            "summary": "Fråga",
+            "service": service.code,
+            "resolve": {"rosa_level": 3},
+        },
+        format="json",
+    )
+    assert response.status_code == 400
+    assert (response.json()["code"], response.json()["field"]) == (
+        "rosa-level-above-agreement",
+        "rosa_level",
+    )
+    assert not Case.objects.exists()
+
+
 def test_department_user_logs_a_case_for_their_own_department(api_for, dept_user, service):
     response = api_for(dept_user).post(
         CASES, {"channel": "email", "summary": "Fråga", "department": "bygg"}, format="json"
