@@ -20,7 +20,7 @@ from django.utils import timezone
 from cases import services as case_services
 from cases.models import Case, Department, Service
 from cases.models.case import CONTACT_CENTRE_MAX_ROSA, RosaLevel
-from cases.permissions import require_can_work_on, user_department_id
+from cases.permissions import require_can_work_on
 from cases.services import case_update
 from checklists.models import (
     Agreement,
@@ -35,6 +35,7 @@ from checklists.models import (
     SearchRecord,
     VersionStatus,
 )
+from checklists.permissions import require_can_edit_checklists
 from checklists.search import get_backend
 from kundtjanst import roles
 from kundtjanst.errors import ConflictError, DomainError, NotAllowedError
@@ -103,12 +104,7 @@ def checklist_content_clean(content: ChecklistContent) -> ChecklistContent:
 
 
 def _require_department_editor(user: User, department: Department) -> None:
-    """Department staff write their own department's checklists; team leads any."""
-    if roles.has_role(user, roles.TEAM_LEAD):
-        return
-    if roles.has_role(user, roles.DEPARTMENT) and user_department_id(user) == department.pk:
-        return
-    raise NotAllowedError("not-allowed", "Du får inte ändra den här förvaltningens checklistor.")
+    require_can_edit_checklists(user, department.pk)
 
 
 def _reindex(version: ChecklistVersion) -> None:
@@ -198,14 +194,21 @@ APPROVER_ROLES = {
 
 
 @transaction.atomic
-def checklist_approve(*, version: ChecklistVersion, role: str, by: User) -> Approval:
-    version = _lock(version, None)
+def checklist_approve(
+    *, version: ChecklistVersion, role: str, by: User, expected_edit_version: int | None = None
+) -> Approval:
+    """Approve the text the approver read: a changed version (new edit_version) is refused."""
+    version = _lock(version, expected_edit_version)
     if version.status != VersionStatus.IN_REVIEW:
         raise DomainError("checklist-not-in-review", "Bara versioner under granskning godkänns.")
     if role not in ApprovalRole.values:
         raise DomainError("approval-role-unknown", f"Okänd roll: {role!r}.", field="role")
     if not roles.has_role(by, *APPROVER_ROLES[ApprovalRole(role)]):
         raise NotAllowedError("not-allowed", "Din roll kan inte godkänna i den här egenskapen.")
+    if version.created_by_id == by.pk:
+        raise DomainError(
+            "approval-by-author", "Den som skrivit versionen kan inte själv godkänna den."
+        )
     if version.approvals.filter(by=by).exists():
         raise DomainError(
             "approval-same-person", "Samma person kan bara godkänna en gång per version."

@@ -150,3 +150,12 @@ def test_archived_version_disappears_from_search(dept_user, service, approvers):
     )
     services.checklist_archive(version=published, by=dept_user)
     assert checklist_search("braskamin") == []
+
+
+def test_the_author_cannot_approve_their_own_version(service):
+    author = UserFactory(username="forf", roles=["forvaltning", "arbetsledare"])
+    draft = services.checklist_create(service=service, content=content(), by=author)
+    services.checklist_submit(version=draft, by=author)
+    with pytest.raises(DomainError) as error:
+        services.checklist_approve(version=draft, role=ApprovalRole.TEAM_LEAD, by=author)
+    assert error.value.code == "approval-by-author"
