@@ -65,3 +65,15 @@ def test_public_faq_is_accessible_for_citizens(
     page.locator("#answers a", has_text=version.title).click()
     page.wait_for_url(f"**/fragor-och-svar/{version.pk}/")
     assert axe_check(page) == []
+
+
+def test_follow_up_page_is_accessible(page, live_server, team_lead, service, axe_check, screenshot):
+    page.goto(f"{live_server.url}/login/")
+    page.get_by_label("Användarnamn").fill("tove")
+    page.get_by_label("Lösenord").fill("lösenord-för-test")
+    page.get_by_role("button", name="Logga in").click()
+    page.wait_for_load_state()
+    page.goto(f"{live_server.url}/checklists/follow-up/")
+    page.get_by_role("heading", name="Överenskommelser").wait_for()
+    assert axe_check(page) == []
+    screenshot(page, "follow-up-desktop")

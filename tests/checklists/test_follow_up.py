@@ -89,3 +89,9 @@ def test_manager_sees_expiring_agreements_and_agents_have_no_follow_up(
     page = client_for(manager).get(URL).content.decode()
     assert "löper ut inom 30 dagar" in page
     assert client_for(agent).get(URL).status_code == 404
+
+
+def test_follow_up_is_in_the_menu_for_those_who_may_see_it(client_for, dept_user, manager, agent):
+    for user, shown in ((dept_user, True), (manager, True), (agent, False)):
+        html = client_for(user).get(reverse("cases:list")).content.decode()
+        assert (URL in html) is shown
