@@ -18,6 +18,9 @@
         target: "#checklist-panel", swap: "innerHTML"
       });
     }
+    // The chosen script takes the results' place, right under the search box.
+    var results = document.getElementById("checklist-results");
+    if (results) results.innerHTML = "";
     var summary = f.querySelector("[name=summary]");
     if (summary) summary.focus();
   });
