@@ -34,13 +34,12 @@ import math
 import random
 from bisect import bisect
 from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from itertools import accumulate, groupby
 from typing import Generic, TypeVar
 from zoneinfo import ZoneInfo
 
-import holidays
 from django.conf import settings
 from django.contrib.auth.models import Group, User
 from django.core.exceptions import ImproperlyConfigured
@@ -65,6 +64,7 @@ from cases.models import (
 from cases.models.case import CONTACT_CENTRE_MAX_ROSA
 from cases.services import references_allocate_block, resolved_directly_rule, response_time
 from kundtjanst import roles
+from kundtjanst.workdays import WorkingCalendar
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 UTC = dt.UTC
@@ -107,30 +107,6 @@ PERSONNUMMER_SERVICES = frozenset({"ekonomiskt-bistand", "stod-enligt-lss", "hem
 
 
 # --- Working days -------------------------------------------------------------------------------
-
-
-class WorkingCalendar:
-    """DOMAIN.md's working day: Monday–Friday except public and de-facto holidays."""
-
-    def __init__(self, years: Sequence[int]) -> None:
-        self._holidays = holidays.country_holidays(
-            "SE", categories=("public", "de_facto"), years=years
-        )
-
-    def is_working_day(self, day: dt.date) -> bool:
-        return day.weekday() < 5 and day not in self._holidays
-
-    def add_working_days(self, day: dt.date, count: int) -> dt.date:
-        """The `count`-th working day after `day` (count 0: `day` itself if it is one)."""
-        if count == 0:
-            while not self.is_working_day(day):
-                day += dt.timedelta(days=1)
-            return day
-        while count:
-            day += dt.timedelta(days=1)
-            if self.is_working_day(day):
-                count -= 1
-        return day
 
 
 # --- Results ------------------------------------------------------------------------------------
@@ -378,7 +354,8 @@ class DemoGenerator:
     ) -> None:
         self.rng = random.Random(seed)
         self.cutoff = _at(today, 0)
-        self.calendar = WorkingCalendar(range(first_day.year - 1, today.year + 2))
+        # The demo has no closure days: Swedish holidays only.
+        self.calendar = WorkingCalendar()
         self.organisation = organisation
         self.people = people
         self._agent_ids = {agent.pk for agent in people.agents}
@@ -624,7 +601,7 @@ class DemoGenerator:
             self._resolve(plan, reply, plan.agent, self._contact_centre_rosa(plan.service, floor=2))
         else:
             two_weeks_later = _local(asked).date() + dt.timedelta(days=14)
-            closed = self._open_time_on(self.calendar.add_working_days(two_weeks_later, 0))
+            closed = self._open_time_on(self.calendar.next_working_day(two_weeks_later))
             plan.steps.append(Step(closed, "close", by=plan.agent, text=data.CLOSED_NOTE))
 
     def _escalate(self, plan: Plan, handled: dt.datetime) -> None:

@@ -11,6 +11,7 @@ from cases.demo import data
 from cases.demo.generator import DemoSummary, seed_demo
 from cases.models import Channel
 from checklists.demo_loader import demo_agreements_ensure, demo_checklists_ensure
+from kundtjanst.workdays import calendar_days_refresh
 
 
 class Command(BaseCommand):
@@ -51,6 +52,7 @@ class Command(BaseCommand):
             reset=options["reset"],
             write=self.stdout.write,
         )
+        calendar_days_refresh(until=dt.date(today.year + 5, 12, 31))
         agreements = demo_agreements_ensure(today=today)
         checklists = demo_checklists_ensure()
         if agreements or checklists:
