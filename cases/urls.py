@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cases import views
+from cases import views, views_escalation
 
 app_name = "cases"
 urlpatterns = [
@@ -10,5 +10,6 @@ urlpatterns = [
     path("<str:reference>/edit/", views.case_edit, name="edit"),
     path("<str:reference>/contacts/", views.case_contact_add, name="contact_add"),
     path("<str:reference>/resolve/", views.case_resolve, name="resolve"),
+    path("<str:reference>/escalate/", views_escalation.case_escalate, name="escalate"),
     path("<str:reference>/<str:action>/", views.case_status_action, name="status_action"),
 ]

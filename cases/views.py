@@ -27,7 +27,8 @@ from cases.forms import (
     VersionForm,
     service_label,
 )
-from cases.models import Case, Channel, Direction, RosaLevel
+from cases.forms_escalation import EscalateForm, escalate_initial
+from cases.models import Case, CaseStatus, Channel, Direction, RosaLevel
 from cases.models.case import CONTACT_CENTRE_MAX_ROSA
 from checklists import services as checklist_services
 from checklists.models import ChecklistUse
@@ -162,14 +163,29 @@ def _detail_context(request: AuthenticatedHttpRequest, case: Case, **forms: obje
         ),
         "contact_form": ContactAddForm(),
     }
+    checklist_uses = list(
+        ChecklistUse.objects.filter(case=case).select_related("version").order_by("at")
+    )
+    can_escalate = case.status in (CaseStatus.OPEN, CaseStatus.WAITING_FOR_CITIZEN)
+    if can_escalate and "escalate_form" not in forms:
+        target = checklist_uses[-1].version.escalation_target if checklist_uses else ""
+        defaults["escalate_form"] = EscalateForm(initial=escalate_initial(case, target))
     defaults.update(forms)
+    escalations = list(
+        case.escalations.select_related("case", "unit", "owner", "created_by").order_by(
+            "created_at"
+        )
+    )
+    now = timezone.now()
+    history = selectors.case_history(case) + selectors.escalation_events(case)
+    history.sort(key=lambda entry: entry.at, reverse=True)
     return {
         "case": case,
         "contacts": list(case.contacts.all()),
-        "checklist_uses": list(
-            ChecklistUse.objects.filter(case=case).select_related("version").order_by("at")
-        ),
-        "history": selectors.case_history(case),
+        "checklist_uses": checklist_uses,
+        "history": history,
+        "escalations": [(e, e.is_overdue(now)) for e in escalations],
+        "can_escalate": can_escalate,
         "can_work": permissions.can_work_on(request.user, case),
         "service_options": _service_options(),
         **defaults,

@@ -174,6 +174,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Fields named alike with different choices get explicit enum names.
+    "ENUM_NAME_OVERRIDES": {
+        "CaseStatusEnum": "cases.models.CaseStatus",
+        "EscalationStatusEnum": "cases.models.EscalationStatus",
+        "ChannelEnum": "cases.models.Channel",
+        "CallbackChannelEnum": "cases.services.escalation.CALLBACK_CHANNEL_CHOICES",
+    },
 }
 
 LOGGING = {
@@ -194,3 +201,20 @@ CONTACT_CENTRE_VISIT = env_str("CONTACT_CENTRE_VISIT", "Kommunhuset, Storgatan 1
 
 # Case list paging.
 CASES_PAGE_SIZE = env_int("CASES_PAGE_SIZE", 50)
+
+# Outgoing mail (escalation reminders; replies to citizens). Without EMAIL_HOST, mail is printed
+# to the console, so the embedded setup needs no mail server.
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", CONTACT_CENTRE_EMAIL)
+EMAIL_HOST = env_str("EMAIL_HOST", "")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend"
+)

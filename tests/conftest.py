@@ -3,6 +3,8 @@
 - `agent` (kundtjanst), `team_lead` (arbetsledare), `manager` (chef)
 - `dept_user` works at `department` (bygg); `other_dept_user` at `other_department` (skola)
 - `outsider`: logged in, no role — must see nothing
+- `unit` (Bygglovsenheten, member: bertil) in `department`; `other_unit` in `other_department`;
+  `escalate(case, **changes)` hands a case over through the service, as the product does
 """
 
 import pytest
@@ -14,6 +16,7 @@ from tests.factories import (
     DepartmentFactory,
     ServiceFactory,
     SubjectAreaFactory,
+    UnitFactory,
     UserFactory,
     make_department_user,
 )
@@ -135,6 +138,35 @@ def make_case(agent, service):
         return services.case_create(**kwargs)
 
     return make
+
+
+@pytest.fixture
+def unit(department, dept_user):
+    return UnitFactory(
+        code="bygglov", name="Bygglovsenheten", department=department, members=[dept_user]
+    )
+
+
+@pytest.fixture
+def other_unit(other_department):
+    return UnitFactory(
+        code="forskoleantagning", name="Förskoleantagningen", department=other_department
+    )
+
+
+@pytest.fixture
+def escalate(agent, unit):
+    """Hand a case to `unit` (or another) with a callback promise on the citizen's phone."""
+
+    def hand_over(case, **kwargs):
+        kwargs.setdefault("unit", unit)
+        kwargs.setdefault("by", agent)
+        kwargs.setdefault("question", case.summary)
+        kwargs.setdefault("callback_channel", "phone")
+        kwargs.setdefault("callback_to", "070-123 45 67")
+        return services.escalation_create(case=case, **kwargs)
+
+    return hand_over
 
 
 @pytest.fixture(autouse=True)

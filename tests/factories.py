@@ -4,7 +4,7 @@
 import factory
 from django.contrib.auth.models import Group, User
 
-from cases.models import Department, Service, StaffProfile, SubjectArea
+from cases.models import Department, Service, StaffProfile, SubjectArea, Unit
 
 
 class DepartmentFactory(factory.django.DjangoModelFactory):
@@ -59,3 +59,19 @@ def make_department_user(department: Department, **kwargs) -> User:
     user = UserFactory(roles=["forvaltning"], **kwargs)
     StaffProfile.objects.update_or_create(user=user, defaults={"department": department})
     return user
+
+
+class UnitFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Unit
+        django_get_or_create = ("code",)
+        skip_postgeneration_save = True
+
+    code = factory.Sequence(lambda n: f"unit-{n}")
+    name = factory.Sequence(lambda n: f"Enhet {n}")
+    department = factory.SubFactory(DepartmentFactory)
+
+    @factory.post_generation
+    def members(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.members.add(*extracted)

@@ -330,15 +330,6 @@ class CaseResolveInputSerializer(StrictInputSerializer):
     version = version_field()
 
 
-class CaseEscalateInputSerializer(StrictInputSerializer):
-    department = department_field()
-    callback_due = AwareDateTimeField(
-        allow_null=True, default=None, help_text="Callback time promised to the citizen."
-    )
-    note = serializers.CharField(allow_blank=True, default="")
-    version = version_field()
-
-
 class CaseVersionInputSerializer(StrictInputSerializer):
     """Close and reopen take nothing but the optional version check."""
 

@@ -3,7 +3,7 @@ reference (KT-2026-000001), the organisation by its codes."""
 
 from django.urls import path
 
-from cases.api import views
+from cases.api import escalations, views
 
 app_name = "api"
 
@@ -23,11 +23,37 @@ urlpatterns = [
     path("cases/<str:reference>/resolve/", views.CaseResolveApi.as_view(), name="case-resolve"),
     path("cases/<str:reference>/close/", views.CaseCloseApi.as_view(), name="case-close"),
     path("cases/<str:reference>/reopen/", views.CaseReopenApi.as_view(), name="case-reopen"),
-    path("cases/<str:reference>/escalate/", views.CaseEscalateApi.as_view(), name="case-escalate"),
+    path(
+        "cases/<str:reference>/escalate/",
+        escalations.CaseEscalateApi.as_view(),
+        name="case-escalate",
+    ),
     path(
         "cases/<str:reference>/contacts/",
         views.CaseContactListCreateApi.as_view(),
         name="case-contacts",
     ),
     path("contacts/", views.ContactListApi.as_view(), name="contact-list"),
+    path("units/", escalations.UnitListApi.as_view(), name="unit-list"),
+    path("escalations/", escalations.EscalationListApi.as_view(), name="escalation-list"),
+    path(
+        "escalations/<int:pk>/",
+        escalations.EscalationDetailApi.as_view(),
+        name="escalation-detail",
+    ),
+    *(
+        path(
+            f"escalations/<int:pk>/{action}/",
+            view.as_view(),
+            name=f"escalation-{action}",
+        )
+        for action, view in (
+            ("accept", escalations.EscalationAcceptApi),
+            ("reassign", escalations.EscalationReassignApi),
+            ("contact", escalations.EscalationContactApi),
+            ("return", escalations.EscalationReturnApi),
+            ("decision", escalations.EscalationDecisionApi),
+            ("close", escalations.EscalationCloseApi),
+        )
+    ),
 ]

@@ -258,24 +258,6 @@ class CaseReopenApi(ApiView):
         return _case_response(case)
 
 
-@extend_schema(tags=["cases"])
-class CaseEscalateApi(ApiView):
-    @extend_schema(request=io.CaseEscalateInputSerializer, responses=_CASE_WRITE_RESPONSES)
-    def post(self, request: Request, reference: str) -> Response:
-        """Hand the case to a department, optionally with a promised callback time."""
-        case = _visible_case(request, reference)
-        data = _input(request, io.CaseEscalateInputSerializer)
-        case = services.case_escalate(
-            case=case,
-            by=_actor(request),
-            department=data["department"],
-            callback_due=data["callback_due"],
-            note=data["note"],
-            expected_version=data.get("version"),
-        )
-        return _case_response(case)
-
-
 # ---------------------------------------------------------------------------------------------
 # Contacts
 

@@ -8,6 +8,14 @@ from cases.models.case import (
     RosaLevel,
 )
 from cases.models.citizen import Citizen
+from cases.models.escalation import (
+    OPEN_ESCALATION_STATUSES,
+    Escalation,
+    EscalationStatus,
+    Priority,
+    ReminderDigest,
+    Unit,
+)
 from cases.models.organisation import Department, Service, StaffProfile, SubjectArea
 
 __all__ = [
@@ -18,9 +26,15 @@ __all__ = [
     "Contact",
     "Department",
     "Direction",
+    "Escalation",
+    "EscalationStatus",
+    "OPEN_ESCALATION_STATUSES",
+    "Priority",
+    "ReminderDigest",
     "ReferenceCounter",
     "RosaLevel",
     "Service",
     "StaffProfile",
     "SubjectArea",
+    "Unit",
 ]

@@ -56,6 +56,19 @@ class Service(models.Model):
         blank=True,
         verbose_name=_("KKiK-område"),
     )
+    # Escalation routing: where cases about this service go, and how soon the citizen is
+    # promised a callback (working days, kundtjanst.workdays).
+    escalation_unit = models.ForeignKey(
+        "cases.Unit",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("överlämnas till enhet"),
+    )
+    callback_working_days = models.PositiveSmallIntegerField(
+        _("återkoppling inom (arbetsdagar)"), default=2
+    )
     active = models.BooleanField(_("aktiv"), default=True)
     history = HistoricalRecords()
 

@@ -8,7 +8,6 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
-from rest_framework.test import APIClient
 
 from cases import services
 from cases.models import Case, CaseStatus, Citizen, Contact
@@ -26,22 +25,6 @@ def case_url(case_or_reference, action: str = "") -> str:
 
 def local(*args: int) -> dt.datetime:
     return dt.datetime(*args, tzinfo=STOCKHOLM)
-
-
-@pytest.fixture
-def api_for():
-    def make(user=None) -> APIClient:
-        client = APIClient()
-        if user is not None:
-            client.force_login(user)
-        return client
-
-    return make
-
-
-@pytest.fixture
-def agent_api(api_for, agent):
-    return api_for(agent)
 
 
 def references(response) -> set[str]:
@@ -758,7 +741,7 @@ def test_manager_reads_every_case(api_for, manager, make_case, other_service):
     assert client.get(CONTACTS).json()["count"] == 2
 
 
-def test_manager_writes_are_refused(api_for, manager, make_case):
+def test_manager_writes_are_refused(api_for, manager, make_case, unit):
     case = make_case()
     client = api_for(manager)
 
@@ -767,7 +750,11 @@ def test_manager_writes_are_refused(api_for, manager, make_case):
         client.patch(case_url(case), {"summary": "Ändrad"}, format="json"),
         client.post(case_url(case, "resolve"), {"rosa_level": 1}, format="json"),
         client.post(case_url(case, "close"), {}, format="json"),
-        client.post(case_url(case, "escalate"), {"department": "bygg"}, format="json"),
+        client.post(
+            case_url(case, "escalate"),
+            {"unit": "bygglov", "question": "Fråga", "callback_channel": "phone"},
+            format="json",
+        ),
         client.post(
             case_url(case, "contacts"), {"channel": "phone", "direction": "out"}, format="json"
         ),
@@ -1041,66 +1028,6 @@ def test_status_actions_refuse_unknown_fields(agent_api, make_case, action):
 
     assert response.status_code == 400
     assert response.json() == {"reason": ["Okänt fält."]}
-
-
-def test_escalate_hands_the_case_to_another_department_with_a_callback(
-    api_for, agent_api, make_case, other_department, dept_user, other_dept_user
-):
-    case = make_case()
-
-    response = agent_api.post(
-        case_url(case, "escalate"),
-        {
-            "department": "skola",
-            "callback_due": "2026-03-04T12:00:00+01:00",
-            "note": "Medborgaren vill ha besked om plats i augusti.",
-            "version": 1,
-        },
-        format="json",
-    )
-
-    assert response.status_code == 200, response.json()
-    body = response.json()
-    assert (body["status"], body["department"], body["service"]) == ("escalated", "skola", None)
-    assert body["callback_promised_at"] == "2026-03-04T12:00:00+01:00"
-    assert "plats i augusti" in body["notes"]
-    # The receiving department now sees it; the former one no longer does.
-    assert api_for(other_dept_user).get(case_url(case)).status_code == 200
-    assert api_for(dept_user).get(case_url(case)).status_code == 404
-
-
-@pytest.mark.parametrize(
-    ("body", "expected"),
-    [
-        ({"department": "nope"}, {"department": ["Okänd förvaltning: ”nope”."]}),
-        ({"department": "skola", "callback_due": "2026-03-04T12:00:00"}, ["callback_due"]),
-        ({"department": "skola", "callback_due": "snart"}, ["callback_due"]),
-        ({}, ["department"]),
-    ],
-)
-def test_escalate_bad_input_is_a_field_error(
-    agent_api, make_case, other_department, body, expected
-):
-    case = make_case()
-
-    response = agent_api.post(case_url(case, "escalate"), body, format="json")
-
-    assert response.status_code == 400
-    if isinstance(expected, dict):
-        assert response.json() == expected
-    else:
-        assert list(response.json()) == expected
-
-
-def test_escalating_a_resolved_case_is_a_refused_transition(
-    agent_api, make_case, agent, other_department
-):
-    case = services.case_resolve(case=make_case(), rosa_level=1, by=agent)
-
-    response = agent_api.post(case_url(case, "escalate"), {"department": "skola"}, format="json")
-
-    assert response.status_code == 400
-    assert response.json()["code"] == "status-transition-not-allowed"
 
 
 # ---------------------------------------------------------------------------------------------

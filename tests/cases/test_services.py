@@ -132,10 +132,8 @@ def test_repeat_inbound_contact_makes_the_answer_not_direct(make_case, agent):
     assert services.case_resolve(case=case, rosa_level=1, by=agent).resolved_directly is False
 
 
-def test_escalated_case_is_never_direct(make_case, agent, dept_user, department):
-    case = services.case_escalate(
-        case=make_case(), department=department, by=agent, callback_due=timezone.now()
-    )
+def test_escalated_case_is_never_direct(make_case, escalate, dept_user):
+    case = escalate(make_case()).case
     assert case.status == CaseStatus.ESCALATED
     resolved = services.case_resolve(case=case, rosa_level=5, by=dept_user)
     assert resolved.resolved_directly is False
@@ -178,7 +176,7 @@ def test_rosa_level_outside_one_to_six_is_refused(make_case, agent, level):
     ],
 )
 def test_disallowed_transitions_are_refused_with_a_stable_code(
-    make_case, agent, department, start, action
+    make_case, agent, escalate, start, action
 ):
     case = make_case()
     if start in ("resolved", "closed"):
@@ -188,7 +186,7 @@ def test_disallowed_transitions_are_refused_with_a_stable_code(
     calls = {
         "resolve": lambda: services.case_resolve(case=case, rosa_level=1, by=agent),
         "wait": lambda: services.case_set_waiting(case=case, by=agent),
-        "escalate": lambda: services.case_escalate(case=case, department=department, by=agent),
+        "escalate": lambda: escalate(case),
         "close": lambda: services.case_close(case=case, by=agent),
         "reopen": lambda: services.case_reopen(case=case, by=agent),
     }

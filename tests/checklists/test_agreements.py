@@ -29,13 +29,13 @@ def test_resolving_above_the_agreed_level_is_refused_and_points_to_escalation(
     assert case_services.case_resolve(case=case, rosa_level=2, by=agent).rosa_level == 2
 
 
-def test_service_without_agreement_in_force_can_only_be_escalated(agent, department):
+def test_service_without_agreement_in_force_can_only_be_escalated(agent, department, escalate):
     lonely = ServiceFactory(department=department, code="utan-avtal", name="Utan avtal")
     case = case_services.case_create(channel="phone", summary="Fråga", by=agent, service=lonely)
     with pytest.raises(DomainError) as error:
         case_services.case_resolve(case=case, rosa_level=1, by=agent)
     assert error.value.code == "no-agreement-in-force"
-    escalated = case_services.case_escalate(case=case, department=department, by=agent)
+    escalated = escalate(case).case
     assert escalated.status == CaseStatus.ESCALATED
 
 

@@ -1,4 +1,4 @@
-"""Every change to cases, contacts and citizens goes through these functions.
+"""Changes to cases, contacts and citizens.
 
 Views, the API, intake adapters, management commands and imports call them; none of them saves
 a Case or Contact directly. Each function is atomic, locks the case it changes, checks the rules
@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from cases import permissions
 from cases.models import (
+    OPEN_ESCALATION_STATUSES,
     Case,
     CaseStatus,
     Channel,
@@ -24,6 +25,8 @@ from cases.models import (
     Contact,
     Department,
     Direction,
+    Escalation,
+    EscalationStatus,
     ReferenceCounter,
     RosaLevel,
     Service,
@@ -34,6 +37,27 @@ from cases.personnummer import normalise_personnummer
 from cases.signals import case_changed
 from kundtjanst import roles
 from kundtjanst.errors import ConflictError, DomainError
+
+__all__ = [
+    "ALLOWED_TRANSITIONS",
+    "SYNCHRONOUS_CHANNELS",
+    "CitizenDetails",
+    "Classification",
+    "case_close",
+    "case_create",
+    "case_log",
+    "case_reopen",
+    "case_resolve",
+    "case_set_waiting",
+    "case_update",
+    "citizen_create",
+    "classify",
+    "contact_add",
+    "reference_allocate",
+    "references_allocate_block",
+    "resolved_directly_rule",
+    "response_time",
+]
 
 # The one place that says which status may follow which.
 ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
@@ -364,6 +388,7 @@ def contact_add(
     fields = []
     if _note_response(case, contact):
         fields.append("first_response_at")
+    _escalations_note_callback(case, contact, by)
     if direction == Direction.IN and case.status == CaseStatus.WAITING_FOR_CITIZEN:
         _transition(case, CaseStatus.OPEN)
         fields.append("status")
@@ -402,6 +427,44 @@ def case_update(
     _save(case, by, changes.keys(), "updated")
     _announce(case, "updated")
     return case
+
+
+def _escalation_save(
+    escalation: Escalation, by: User | None, fields: Iterable[str], reason: str
+) -> None:
+    """Save an escalation the way every escalation change is saved: versioned, with history."""
+    escalation.version += 1
+    escalation._history_user = by  # type: ignore[attr-defined]
+    escalation._change_reason = reason  # type: ignore[attr-defined]
+    escalation.save(update_fields=[*fields, "version"])
+
+
+def _escalations_note_callback(case: Case, contact: Contact, by: User | None) -> None:
+    """The first contact to the citizen after a hand-over is the promised callback (DOMAIN.md),
+    whoever makes it: the department itself, or the contact centre with the department's answer.
+    """
+    if contact.direction != Direction.OUT:
+        return
+    waiting = (
+        Escalation.objects.select_for_update()
+        .filter(case=case, callback_at__isnull=True, created_at__lte=contact.occurred_at)
+        .exclude(status=EscalationStatus.CLOSED)
+    )
+    for escalation in waiting:
+        escalation.callback_at = contact.occurred_at
+        _escalation_save(escalation, by, ["callback_at"], "callback")
+
+
+def _escalations_close_with_case(case: Case, by: User | None) -> None:
+    """A case finished while a department still holds it: the hand-over ends with it."""
+    still_open = Escalation.objects.select_for_update().filter(
+        case=case,
+        status__in=OPEN_ESCALATION_STATUSES,
+    )
+    for escalation in still_open:
+        escalation.status = EscalationStatus.CLOSED
+        escalation.closed_at = timezone.now()
+        _escalation_save(escalation, by, ["status", "closed_at"], "closed with case")
 
 
 def resolved_directly_rule(
@@ -490,6 +553,7 @@ def case_resolve(
     )
     if note.strip():
         case.resolution_note = note.strip()
+    _escalations_close_with_case(case, by)
     _save(
         case,
         by,
@@ -517,43 +581,11 @@ def case_set_waiting(*, case: Case, by: User, expected_version: int | None = Non
 
 
 @transaction.atomic
-def case_escalate(
-    *,
-    case: Case,
-    department: Department,
-    by: User,
-    callback_due: dt.datetime | None = None,
-    note: str = "",
-    expected_version: int | None = None,
-) -> Case:
-    """Hand the case to a department, optionally with a promised callback time.
-
-    The department inbox, deadlines and the return flow are built on this (escalation issue).
-    """
-    case = _lock_for_change(case, by, expected_version)
-    _transition(case, CaseStatus.ESCALATED)
-    fields = ["status", "ever_escalated", "department"]
-    case.ever_escalated = True
-    if case.service is not None and case.service.department_id != department.pk:
-        case.service = None
-        fields.append("service")
-    case.department = department
-    if callback_due is not None:
-        case.callback_promised_at = callback_due
-        fields.append("callback_promised_at")
-    if note.strip():
-        case.notes = f"{case.notes}\n\n{note.strip()}".strip()
-        fields.append("notes")
-    _save(case, by, fields, "escalated")
-    _announce(case, "status_changed")
-    return case
-
-
-@transaction.atomic
 def case_close(*, case: Case, by: User, expected_version: int | None = None) -> Case:
     case = _lock_for_change(case, by, expected_version)
     _transition(case, CaseStatus.CLOSED)
     case.closed_at = timezone.now()
+    _escalations_close_with_case(case, by)
     _save(case, by, ["status", "closed_at"], "closed")
     _announce(case, "status_changed")
     return case

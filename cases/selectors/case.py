@@ -1,4 +1,4 @@
-"""What a user may see. Every list, detail, API, export and websocket path starts here."""
+"""Which cases and contacts a user may see, and the case's readable history."""
 
 from __future__ import annotations
 
@@ -13,6 +13,24 @@ from django.utils.translation import gettext_lazy as _
 from cases.models import Case, Contact, Department, Service, SubjectArea
 from cases.permissions import user_department_id
 from kundtjanst import roles
+
+__all__ = [
+    "HISTORY_REASONS",
+    "CaseFilters",
+    "ContactFilters",
+    "HistoryChange",
+    "HistoryEntry",
+    "case_get",
+    "case_history",
+    "case_list",
+    "cases_visible_to",
+    "contact_list",
+    "contacts_visible_to",
+    "departments_active",
+    "local_day_start",
+    "services_active",
+    "subject_areas",
+]
 
 
 def cases_visible_to(user: roles.UserLike) -> QuerySet[Case]:
@@ -55,7 +73,7 @@ class CaseFilters:
     q: str = ""  # reference or words of the summary
 
 
-def _local_day_start(day: dt.date) -> dt.datetime:
+def local_day_start(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
@@ -68,9 +86,9 @@ def case_list(user: roles.UserLike, filters: CaseFilters) -> QuerySet[Case]:
     if filters.department:
         qs = qs.filter(department__code=filters.department)
     if filters.date_from:
-        qs = qs.filter(created_at__gte=_local_day_start(filters.date_from))
+        qs = qs.filter(created_at__gte=local_day_start(filters.date_from))
     if filters.date_to:
-        qs = qs.filter(created_at__lt=_local_day_start(filters.date_to + dt.timedelta(days=1)))
+        qs = qs.filter(created_at__lt=local_day_start(filters.date_to + dt.timedelta(days=1)))
     if filters.mine:
         qs = qs.filter(assigned_to_id=user.pk)
     if filters.q:
@@ -128,6 +146,7 @@ HISTORY_REASONS = {
     "resolved": _("löste ärendet"),
     "waiting for citizen": _("satte ärendet att vänta på medborgaren"),
     "escalated": _("överlämnade ärendet"),
+    "returned from department": _("fick tillbaka ärendet från förvaltningen"),
     "closed": _("avslutade ärendet"),
     "reopened": _("öppnade ärendet igen"),
 }
@@ -216,7 +235,7 @@ def contact_list(user: roles.UserLike, filters: ContactFilters) -> QuerySet[Cont
     if filters.direction:
         qs = qs.filter(direction=filters.direction)
     if filters.date_from:
-        qs = qs.filter(occurred_at__gte=_local_day_start(filters.date_from))
+        qs = qs.filter(occurred_at__gte=local_day_start(filters.date_from))
     if filters.date_to:
-        qs = qs.filter(occurred_at__lt=_local_day_start(filters.date_to + dt.timedelta(days=1)))
+        qs = qs.filter(occurred_at__lt=local_day_start(filters.date_to + dt.timedelta(days=1)))
     return qs.order_by("-occurred_at", "-id")

@@ -1,0 +1,12 @@
+"""Every change to cases, contacts, citizens and escalations goes through these functions.
+
+Split along the domain: `case` (cases, contacts, citizens), `escalation` (hand-over to a
+department unit, the department's actions, reminders).
+"""
+
+from cases.services.case import *  # noqa: F403
+from cases.services.case import __all__ as _case_all
+from cases.services.escalation import *  # noqa: F403
+from cases.services.escalation import __all__ as _escalation_all
+
+__all__ = [*_case_all, *_escalation_all]
