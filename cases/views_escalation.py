@@ -251,6 +251,8 @@ def escalation_action(request: AuthenticatedHttpRequest, pk: int, action: str) -
     if action not in ACTIONS:
         raise Http404
     escalation = _visible_escalation(request, pk)
+    if not permissions.can_handle_escalation(request.user, escalation):
+        return render(request, "cases/not_allowed.html", status=403)
     form = _action_form(action, escalation, request.POST)
     if form.is_valid():
         try:

@@ -384,6 +384,13 @@ def escalation_contact_citizen(
             "Kontakten måste ha skett efter överlämningen och inte i framtiden.",
             field="occurred_at",
         )
+    fields = _first_action(escalation, by, now)
+    if escalation.callback_at is None:
+        # Recorded here, so the contact below does not record the callback a second time.
+        escalation.callback_at = occurred_at
+        fields.append("callback_at")
+    _move(escalation, EscalationStatus.ANSWERED)
+    _escalation_save(escalation, by, [*fields, "status"], "contacted citizen")
     contact_add(
         case=escalation.case,
         channel=channel,
@@ -392,10 +399,6 @@ def escalation_contact_citizen(
         occurred_at=occurred_at,
         by=by,
     )
-    escalation.refresh_from_db()  # contact_add recorded the callback on it
-    fields = _first_action(escalation, by, now)
-    _move(escalation, EscalationStatus.ANSWERED)
-    _escalation_save(escalation, by, [*fields, "status"], "contacted citizen")
     _announce_escalation(escalation)
     return escalation
 
