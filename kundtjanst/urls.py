@@ -17,6 +17,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("cases/", include("cases.urls")),
     path("escalations/", include("cases.urls_escalation")),
+    path("kpi/", include("kpi.urls")),
     path("checklists/manage/", include("checklists.urls_manage")),
     path("checklists/", include("checklists.urls")),
     path("fragor-och-svar/", checklist_views.public_faq, name="public_faq"),
