@@ -236,6 +236,7 @@ def _escalation_page(
         "can_handle": permissions.can_handle_escalation(request.user, escalation),
         "forms": forms,
         "failed": failed[0] if failed else "",
+        "failed_form": failed[1] if failed else None,
         "events": selectors.escalation_events(escalation.case),
         "contacts": list(escalation.case.contacts.select_related("handled_by")),
     }

@@ -146,7 +146,7 @@ HISTORY_REASONS = {
     "resolved": _("löste ärendet"),
     "waiting for citizen": _("satte ärendet att vänta på medborgaren"),
     "escalated": _("överlämnade ärendet"),
-    "returned from department": _("fick tillbaka ärendet från förvaltningen"),
+    "returned from department": _("ärendet gick tillbaka till kundtjänst"),
     "closed": _("avslutade ärendet"),
     "reopened": _("öppnade ärendet igen"),
 }
