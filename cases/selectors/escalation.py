@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from django.contrib.auth.models import User
 from django.db.models import Count, Q, QuerySet
@@ -154,7 +154,8 @@ def units_visible_to(user: roles.UserLike) -> QuerySet[Unit]:
     """Units a user can filter the inbox by: their department's, or all for everyone else."""
     qs = Unit.objects.filter(active=True).select_related("department")
     if not roles.sees_all_cases(user) and roles.has_role(user, roles.DEPARTMENT):
-        return qs.filter(department_id=user_department_id(user))
+        department_id = user_department_id(user)
+        return qs.filter(department_id=department_id) if department_id else qs.none()
     return qs
 
 
@@ -252,7 +253,7 @@ def escalation_events(case: Case) -> list[HistoryEntry]:
                 key = f"{field}_id" if field in ("unit", "owner") else field
                 old, new = getattr(before, key), getattr(record, key)
                 if old != new:
-                    label = Escalation._meta.get_field(field).verbose_name
+                    label = cast(Any, Escalation._meta.get_field(field)).verbose_name
                     changes.append(HistoryChange(str(label), show(field, old), show(field, new)))
         entries.append(
             HistoryEntry(
