@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -17,6 +18,24 @@ from cases.models import Case, Channel, Department, Escalation, Priority, RosaLe
 
 DATETIME_LOCAL = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input (Django's documented pattern); cleans to a list."""
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list:
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(item, initial) for item in data]
+        return [single(data, initial)] if data else []
 
 
 class UnitChoiceField(forms.ModelChoiceField):
@@ -66,9 +85,20 @@ class EscalateForm(DomainErrorFormMixin, forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+    attachments = MultipleFileField(
+        label=_("Bilagor"),
+        required=False,
+        help_text=_(
+            "Till exempel ritningar eller ett brev från medborgaren (högst 25 MB per fil)."
+        ),
+    )
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
+        limit = settings.ATTACHMENT_MAX_BYTES // (1024 * 1024)
+        self.fields["attachments"].help_text = _(
+            "Till exempel ritningar eller ett brev från medborgaren (högst %(mb)s MB per fil)."
+        ) % {"mb": limit}
         units = Unit.objects.filter(active=True, department__active=True)
         self.fields["unit"].queryset = units.select_related("department")  # type: ignore[attr-defined]
 

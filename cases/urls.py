@@ -11,5 +11,6 @@ urlpatterns = [
     path("<str:reference>/contacts/", views.case_contact_add, name="contact_add"),
     path("<str:reference>/resolve/", views.case_resolve, name="resolve"),
     path("<str:reference>/escalate/", views_escalation.case_escalate, name="escalate"),
+    path("<str:reference>/attachments/<int:pk>/", views.case_attachment, name="attachment"),
     path("<str:reference>/<str:action>/", views.case_status_action, name="status_action"),
 ]

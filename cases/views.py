@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -28,7 +28,7 @@ from cases.forms import (
     service_label,
 )
 from cases.forms_escalation import EscalateForm, escalate_initial
-from cases.models import Case, CaseStatus, Channel, Direction, RosaLevel
+from cases.models import Attachment, Case, CaseStatus, Channel, Direction, RosaLevel
 from cases.models.case import CONTACT_CENTRE_MAX_ROSA
 from checklists import services as checklist_services
 from checklists.models import ChecklistUse
@@ -312,3 +312,18 @@ def case_status_action(
         messages.error(request, error.message)
         return redirect("cases:detail", reference=reference)
     return _done(request, case, message)
+
+
+def case_attachment(request: AuthenticatedHttpRequest, reference: str, pk: int) -> FileResponse:
+    """A file of a case the user may see, always as a download (never rendered in the page)."""
+    case = _visible_case(request, reference)
+    try:
+        attachment = case.attachments.get(pk=pk)
+    except Attachment.DoesNotExist as exc:
+        raise Http404(_("Bilagan finns inte.")) from exc
+    return FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.name,
+        content_type="application/octet-stream",
+    )

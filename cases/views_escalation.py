@@ -41,7 +41,7 @@ from kundtjanst.http import AuthenticatedHttpRequest
 @require_POST
 def case_escalate(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     case = _visible_case(request, reference)
-    form = EscalateForm(request.POST)
+    form = EscalateForm(request.POST, request.FILES)
     if form.is_valid():
         data = form.cleaned_data
         try:
@@ -57,6 +57,7 @@ def case_escalate(request: AuthenticatedHttpRequest, reference: str) -> HttpResp
                 callback_due=data["callback_due"],
                 priority=data["priority"],
                 note=data["note"],
+                attachments=data["attachments"],
             )
         except DomainError as error:
             form.add_domain_error(error)
@@ -239,6 +240,7 @@ def _escalation_page(
         "failed_form": failed[1] if failed else None,
         "events": selectors.escalation_events(escalation.case),
         "contacts": list(escalation.case.contacts.select_related("handled_by")),
+        "attachments": list(escalation.case.attachments.all()),
     }
     return render(request, "cases/escalation_detail.html", context, status=422 if failed else 200)
 

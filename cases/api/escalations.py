@@ -9,6 +9,7 @@ on it since, the answer is 409 `escalation-version-conflict`.
 from typing import Any
 
 from django.contrib.auth.models import User
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
@@ -83,6 +84,15 @@ class EscalationCaseOutputSerializer(serializers.Serializer):
         return case.citizen.name if case.citizen is not None else None
 
 
+class AttachmentOutputSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    size = serializers.IntegerField()
+    url = serializers.SerializerMethodField(help_text="Download (session auth, same visibility).")
+
+    def get_url(self, attachment: Any) -> str:
+        return reverse("cases:attachment", args=[attachment.case.reference, attachment.pk])
+
+
 class EscalationOutputSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     case = EscalationCaseOutputSerializer()
@@ -108,6 +118,7 @@ class EscalationOutputSerializer(serializers.Serializer):
     decided_on = serializers.DateField(allow_null=True)
     application_on = serializers.DateField(allow_null=True)
     closed_at = serializers.DateTimeField(allow_null=True)
+    attachments = AttachmentOutputSerializer(many=True)
     version = serializers.IntegerField()
 
     def get_overdue(self, escalation: Escalation) -> bool:
@@ -213,9 +224,13 @@ def _visible_escalation(request: Request, pk: int) -> Escalation:
 
 
 def _escalation_response(escalation: Escalation, code: int = status.HTTP_200_OK) -> Response:
-    escalation = Escalation.objects.select_related(
-        "case", "case__citizen", "case__service", "unit", "department", "owner", "created_by"
-    ).get(pk=escalation.pk)
+    escalation = (
+        Escalation.objects.select_related(
+            "case", "case__citizen", "case__service", "unit", "department", "owner", "created_by"
+        )
+        .prefetch_related("attachments__case")
+        .get(pk=escalation.pk)
+    )
     return Response(EscalationOutputSerializer(escalation).data, status=code)
 
 

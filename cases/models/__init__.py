@@ -1,3 +1,4 @@
+from cases.models.attachment import Attachment
 from cases.models.case import (
     Case,
     CaseStatus,
@@ -19,6 +20,7 @@ from cases.models.escalation import (
 from cases.models.organisation import Department, Service, StaffProfile, SubjectArea
 
 __all__ = [
+    "Attachment",
     "Case",
     "CaseStatus",
     "Channel",

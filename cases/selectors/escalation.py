@@ -52,7 +52,7 @@ def escalations_visible_to(user: roles.UserLike) -> QuerySet[Escalation]:
         "department",
         "owner",
         "created_by",
-    )
+    ).prefetch_related("attachments__case")
     if not user.is_authenticated:
         return qs.none()
     if roles.sees_all_cases(user):

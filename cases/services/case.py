@@ -11,13 +11,16 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.auth.models import User
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
 from cases import permissions
 from cases.models import (
     OPEN_ESCALATION_STATUSES,
+    Attachment,
     Case,
     CaseStatus,
     Channel,
@@ -43,6 +46,9 @@ __all__ = [
     "SYNCHRONOUS_CHANNELS",
     "CitizenDetails",
     "Classification",
+    "MAX_ATTACHMENTS",
+    "attachment_add",
+    "attachments_check",
     "case_close",
     "case_create",
     "case_log",
@@ -660,3 +666,48 @@ def case_log(
             by=by,
         )
     return case_resolve(case=case, rosa_level=resolve_rosa_level, by=by, note=resolve_note)
+
+
+MAX_ATTACHMENTS = 10
+
+
+def attachments_check(files: Iterable[UploadedFile]) -> None:
+    """Refuse what cannot be stored before anything is written: too many, too large, nameless."""
+    files = list(files)
+    if len(files) > MAX_ATTACHMENTS:
+        raise DomainError(
+            "too-many-attachments",
+            f"Högst {MAX_ATTACHMENTS} bilagor åt gången.",
+            field="attachments",
+        )
+    limit = settings.ATTACHMENT_MAX_BYTES
+    for upload in files:
+        if (upload.size or 0) > limit:
+            raise DomainError(
+                "attachment-too-large",
+                f"”{upload.name}” är större än {limit // (1024 * 1024)} MB.",
+                field="attachments",
+            )
+        if not (upload.name or "").strip():
+            raise DomainError(
+                "attachment-name-required", "En bilaga saknar filnamn.", field="attachments"
+            )
+
+
+def attachment_add(
+    *, case: Case, file: UploadedFile, by: User, escalation: Escalation | None = None
+) -> Attachment:
+    """Store one file on the case (outside any served directory; see `cases.views`)."""
+    attachments_check([file])
+    name = (file.name or "").replace("\\", "/").rsplit("/", 1)[-1].strip()[:255]
+    attachment = Attachment(
+        case=case,
+        escalation=escalation,
+        name=name,
+        content_type=(getattr(file, "content_type", "") or "")[:120],
+        size=file.size or 0,
+        uploaded_by=by,
+    )
+    attachment.file.save(name, file, save=False)
+    attachment.save()
+    return attachment

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.core.mail import EmailMessage
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
@@ -44,6 +45,8 @@ from cases.services.case import (
     _lock_for_change,
     _save,
     _transition,
+    attachment_add,
+    attachments_check,
     case_resolve,
     contact_add,
 )
@@ -167,10 +170,11 @@ def escalation_create(
     callback_due: dt.datetime | None = None,
     priority: str = Priority.NORMAL,
     note: str = "",
+    attachments: Iterable[UploadedFile] = (),
     expected_version: int | None = None,
     at: dt.datetime | None = None,
 ) -> Escalation:
-    """Hand the case to a department unit with a promised callback.
+    """Hand the case to a department unit with a promised callback (and documents, if any).
 
     The case becomes `escalated`, belongs to the unit's department from now on, and can never
     again count as answered directly (`ever_escalated`, ADR 0004). Without an explicit deadline
@@ -192,6 +196,8 @@ def escalation_create(
     if priority not in Priority.values:
         raise DomainError("priority-invalid", f"Okänd prioritet: {priority!r}.", field="priority")
     callback_to = _clean_callback_to(callback_channel, callback_to, case)
+    attachments = list(attachments)
+    attachments_check(attachments)
     if callback_due is None:
         callback_due = escalation_default_due(
             received=at, working_days=_working_days_for(case, unit)
@@ -232,6 +238,9 @@ def escalation_create(
     escalation._history_user = by  # type: ignore[attr-defined]
     escalation._change_reason = "created"  # type: ignore[attr-defined]
     escalation.save()
+    # Files last: everything that can be refused has been checked, so a refusal stores nothing.
+    for upload in attachments:
+        attachment_add(case=case, file=upload, by=by, escalation=escalation)
     _announce(case, "escalated")
     return escalation
 

@@ -230,3 +230,17 @@ def test_units_are_listed_for_routing(api_for, agent, dept_user, unit, other_uni
     assert [u["code"] for u in api_for(dept_user).get("/api/v1/units/").json()["results"]] == [
         "bygglov"
     ]
+
+
+def test_attachments_are_listed_with_a_download_link(api_for, make_case, escalate, dept_user):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    escalation = escalate(
+        make_case(), attachments=[SimpleUploadedFile("ritning.pdf", b"%PDF", "application/pdf")]
+    )
+    client = api_for(dept_user)
+
+    listed = client.get(url(escalation)).json()["attachments"]
+
+    assert [(a["name"], a["size"]) for a in listed] == [("ritning.pdf", 4)]
+    assert client.get(listed[0]["url"]).status_code == 200

@@ -274,3 +274,71 @@ def test_inbox_query_count_does_not_grow_with_the_list(
         escalate(make_case())
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(INBOX)
+
+
+def test_documents_go_with_the_hand_over_and_only_those_who_see_the_case_get_them(
+    agent_client, client_for, make_case, unit, dept_user, other_dept_user, outsider, settings
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    case = make_case()
+    drawing = SimpleUploadedFile("ritning kamin.pdf", b"%PDF-1.4 ritning", "application/pdf")
+    letter = SimpleUploadedFile("brev.txt", "Hej kommunen!".encode(), "text/plain")
+
+    agent_client.post(
+        reverse("cases:escalate", args=[case.reference]),
+        {
+            "version": case.version,
+            "unit": "bygglov",
+            "question": "Bygglov för kamin?",
+            "callback_channel": "phone",
+            "callback_to": "070-111 22 33",
+            "priority": "normal",
+            "attachments": [drawing, letter],
+        },
+    )
+
+    escalation = Escalation.objects.get()
+    files = list(escalation.attachments.order_by("name"))
+    assert [(f.name, f.size) for f in files] == [("brev.txt", 13), ("ritning kamin.pdf", 16)]
+    stored = files[1].file.path
+    assert stored.startswith(str(settings.MEDIA_ROOT)) and "ritning" not in stored
+    url = reverse("cases:attachment", args=[case.reference, files[1].pk])
+    page = client_for(dept_user).get(detail(escalation)).content.decode()
+    assert url in page
+    download = client_for(dept_user).get(url)
+    assert download.status_code == 200
+    assert b"".join(download.streaming_content) == b"%PDF-1.4 ritning"
+    assert download["Content-Type"] == "application/octet-stream"
+    assert "attachment;" in download["Content-Disposition"]
+    assert client_for(other_dept_user).get(url).status_code == 404
+    assert client_for(outsider).get(url).status_code == 404
+
+
+def test_a_too_large_document_is_refused_by_name_and_nothing_is_handed_over(
+    agent_client, make_case, unit, settings
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.ATTACHMENT_MAX_BYTES = 10
+    case = make_case()
+
+    response = agent_client.post(
+        reverse("cases:escalate", args=[case.reference]),
+        {
+            "version": case.version,
+            "unit": "bygglov",
+            "question": "Bygglov för kamin?",
+            "callback_channel": "phone",
+            "callback_to": "070-111 22 33",
+            "priority": "normal",
+            "attachments": [SimpleUploadedFile("stor.pdf", b"x" * 11, "application/pdf")],
+        },
+    )
+
+    assert response.status_code == 422
+    body = response.content.decode()
+    assert 'id="id_attachments_error"' in body and "”stor.pdf” är större än" in body
+    assert not Escalation.objects.exists()
+    case.refresh_from_db()
+    assert case.status == CaseStatus.OPEN
