@@ -15,6 +15,7 @@ from cases.selectors import departments_active, services_active
 from checklists.models import ChecklistVersion
 from checklists.selectors import published_versions
 from kundtjanst.errors import DomainError
+from kundtjanst.forms import DateRangeForm
 
 LABEL_SEPARATOR = " – "
 
@@ -182,7 +183,7 @@ class VersionForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
-class CaseFilterForm(forms.Form):
+class CaseFilterForm(DateRangeForm):
     q = forms.CharField(label=_("Sök"), required=False, max_length=100)
     status = forms.ChoiceField(
         label=_("Status"), required=False, choices=[("", _("Alla"))] + list(CaseStatus.choices)
@@ -197,21 +198,8 @@ class CaseFilterForm(forms.Form):
         to_field_name="code",
         empty_label=_("Alla"),
     )
-    date_from = forms.DateField(
-        label=_("Från"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    date_to = forms.DateField(
-        label=_("Till"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
     mine = forms.BooleanField(label=_("Bara mina"), required=False)
 
     def __init__(self, *args: object, **kwargs: object):
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["department"].queryset = Department.objects.order_by("name")  # type: ignore[attr-defined]
-
-    def clean(self) -> dict:
-        data = super().clean() or {}
-        start, end = data.get("date_from"), data.get("date_to")
-        if start and end and start > end:
-            self.add_error("date_to", _("Slutdatum ligger före startdatum."))
-        return data

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Model, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -20,6 +20,7 @@ __all__ = [
     "ContactFilters",
     "HistoryChange",
     "HistoryEntry",
+    "by_department_visibility",
     "case_get",
     "case_history",
     "case_list",
@@ -40,6 +41,15 @@ def cases_visible_to(user: roles.UserLike) -> QuerySet[Case]:
     qs = Case.objects.select_related(
         "department", "service", "subject_area", "assigned_to", "citizen"
     )
+    return by_department_visibility(user, qs)
+
+
+_Q = TypeVar("_Q", bound=Model)
+
+
+def by_department_visibility(user: roles.UserLike, qs: QuerySet[_Q]) -> QuerySet[_Q]:
+    """The one rule, for any queryset with a `department`: the contact centre and managers see
+    all rows, department staff their department's, everyone else nothing."""
     if not user.is_authenticated:
         return qs.none()
     if roles.sees_all_cases(user):

@@ -22,7 +22,12 @@ from cases.models import (
     Unit,
 )
 from cases.permissions import user_department_id
-from cases.selectors.case import HistoryChange, HistoryEntry, local_day_start
+from cases.selectors.case import (
+    HistoryChange,
+    HistoryEntry,
+    by_department_visibility,
+    local_day_start,
+)
 from kundtjanst import roles
 
 __all__ = [
@@ -53,15 +58,7 @@ def escalations_visible_to(user: roles.UserLike) -> QuerySet[Escalation]:
         "owner",
         "created_by",
     ).prefetch_related("attachments__case")
-    if not user.is_authenticated:
-        return qs.none()
-    if roles.sees_all_cases(user):
-        return qs
-    if roles.has_role(user, roles.DEPARTMENT):
-        department_id = user_department_id(user)
-        if department_id is not None:
-            return qs.filter(department_id=department_id)
-    return qs.none()
+    return by_department_visibility(user, qs)
 
 
 def escalation_get(user: roles.UserLike, pk: int) -> Escalation:

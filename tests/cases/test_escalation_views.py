@@ -24,6 +24,20 @@ def action(escalation, name: str) -> str:
     return reverse("escalations:action", args=[escalation.pk, name])
 
 
+def hand_over(client, case, **fields):
+    """Post the case page's hand-over form as the agent fills it in."""
+    data = {
+        "version": case.version,
+        "unit": "bygglov",
+        "question": "Bygglov för kamin?",
+        "callback_channel": "phone",
+        "callback_to": "070-111 22 33",
+        "priority": "normal",
+        **fields,
+    }
+    return client.post(reverse("cases:escalate", args=[case.reference]), data, follow=True)
+
+
 def test_agent_escalates_from_the_case_page_with_the_suggested_unit_and_deadline(
     agent_client, make_case, unit, service
 ):
@@ -32,20 +46,13 @@ def test_agent_escalates_from_the_case_page_with_the_suggested_unit_and_deadline
     assert "Överlämna till förvaltning" in page
     assert 'value="bygglov" selected' in page  # routed to the department's unit
 
-    response = agent_client.post(
-        reverse("cases:escalate", args=[case.reference]),
-        {
-            "version": case.version,
-            "unit": "bygglov",
-            "question": "Får jag sätta in en braskamin i fritidshuset?",
-            "told_citizen": "Bygglovsenheten ringer upp senast på onsdag.",
-            "callback_channel": "phone",
-            "callback_to": "070-111 22 33",
-            "callback_due": "",
-            "priority": "normal",
-            "note": "",
-        },
-        follow=True,
+    response = hand_over(
+        agent_client,
+        case,
+        question="Får jag sätta in en braskamin i fritidshuset?",
+        told_citizen="Bygglovsenheten ringer upp senast på onsdag.",
+        callback_due="",
+        note="",
     )
 
     escalation = Escalation.objects.get()
@@ -61,17 +68,8 @@ def test_agent_escalates_from_the_case_page_with_the_suggested_unit_and_deadline
 def test_a_bad_hand_over_names_the_field_and_keeps_what_was_typed(agent_client, make_case, unit):
     case = make_case()
 
-    response = agent_client.post(
-        reverse("cases:escalate", args=[case.reference]),
-        {
-            "version": case.version,
-            "unit": "bygglov",
-            "question": "Fråga om kamin",
-            "callback_channel": "phone",
-            "callback_to": "",  # an anonymous caller: no number to fall back on
-            "priority": "normal",
-        },
-    )
+    # An anonymous caller: no number to fall back on.
+    response = hand_over(agent_client, case, question="Fråga om kamin", callback_to="")
 
     assert response.status_code == 422
     body = response.content.decode()
@@ -283,20 +281,9 @@ def test_documents_go_with_the_hand_over_and_only_those_who_see_the_case_get_the
 
     case = make_case()
     drawing = SimpleUploadedFile("ritning kamin.pdf", b"%PDF-1.4 ritning", "application/pdf")
-    letter = SimpleUploadedFile("brev.txt", "Hej kommunen!".encode(), "text/plain")
+    letter = SimpleUploadedFile("brev.txt", b"Hej kommunen!", "text/plain")
 
-    agent_client.post(
-        reverse("cases:escalate", args=[case.reference]),
-        {
-            "version": case.version,
-            "unit": "bygglov",
-            "question": "Bygglov för kamin?",
-            "callback_channel": "phone",
-            "callback_to": "070-111 22 33",
-            "priority": "normal",
-            "attachments": [drawing, letter],
-        },
-    )
+    hand_over(agent_client, case, attachments=[drawing, letter])
 
     escalation = Escalation.objects.get()
     files = list(escalation.attachments.order_by("name"))
@@ -323,17 +310,10 @@ def test_a_too_large_document_is_refused_by_name_and_nothing_is_handed_over(
     settings.ATTACHMENT_MAX_BYTES = 10
     case = make_case()
 
-    response = agent_client.post(
-        reverse("cases:escalate", args=[case.reference]),
-        {
-            "version": case.version,
-            "unit": "bygglov",
-            "question": "Bygglov för kamin?",
-            "callback_channel": "phone",
-            "callback_to": "070-111 22 33",
-            "priority": "normal",
-            "attachments": [SimpleUploadedFile("stor.pdf", b"x" * 11, "application/pdf")],
-        },
+    response = hand_over(
+        agent_client,
+        case,
+        attachments=[SimpleUploadedFile("stor.pdf", b"x" * 11, "application/pdf")],
     )
 
     assert response.status_code == 422
