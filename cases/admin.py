@@ -1,7 +1,18 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from cases.models import Case, Citizen, Contact, Department, Service, StaffProfile, SubjectArea
+from cases.models import (
+    Case,
+    Citizen,
+    Contact,
+    Department,
+    Escalation,
+    ReminderDigest,
+    Service,
+    StaffProfile,
+    SubjectArea,
+    Unit,
+)
 
 
 @admin.register(Department)
@@ -15,9 +26,27 @@ class SubjectAreaAdmin(admin.ModelAdmin):
     list_display = ["code", "name"]
 
 
+@admin.register(Unit)
+class UnitAdmin(SimpleHistoryAdmin):
+    """Units receive escalations; members see them in their inbox and get the reminders."""
+
+    list_display = ["code", "name", "department", "email", "active"]
+    list_filter = ["department", "active"]
+    search_fields = ["code", "name"]
+    filter_horizontal = ["members"]
+
+
 @admin.register(Service)
 class ServiceAdmin(SimpleHistoryAdmin):
-    list_display = ["code", "name", "department", "subject_area", "active"]
+    list_display = [
+        "code",
+        "name",
+        "department",
+        "subject_area",
+        "escalation_unit",
+        "callback_working_days",
+        "active",
+    ]
     list_filter = ["department", "subject_area", "active"]
     search_fields = ["code", "name"]
 
@@ -57,3 +86,25 @@ class ContactAdmin(ReadOnlyAdmin):
 @admin.register(Citizen)
 class CitizenAdmin(ReadOnlyAdmin):
     list_display = ["name", "email", "phone"]
+
+
+@admin.register(Escalation)
+class EscalationAdmin(ReadOnlyAdmin):
+    list_display = ["case", "unit", "status", "callback_due", "callback_at", "owner"]
+    list_filter = ["status", "department", "unit"]
+    search_fields = ["case__reference", "question"]
+    list_select_related = ["case", "unit", "owner"]
+
+
+@admin.register(ReminderDigest)
+class ReminderDigestAdmin(admin.ModelAdmin):
+    """What `send_escalation_reminders` sent: one row per unit and day."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    list_display = ["unit", "day", "sent_at", "escalation_count", "recipients"]
+    list_filter = ["day"]

@@ -322,3 +322,18 @@ def test_a_too_large_document_is_refused_by_name_and_nothing_is_handed_over(
     assert not Escalation.objects.exists()
     case.refresh_from_db()
     assert case.status == CaseStatus.OPEN
+
+
+def test_the_admin_lists_units_escalations_and_sent_reminders(
+    client_for, make_case, escalate, unit
+):
+    from tests.factories import UserFactory
+
+    escalate(make_case())
+    admin_user = UserFactory(username="admin", is_staff=True, is_superuser=True)
+    client = client_for(admin_user)
+
+    for model in ("unit", "escalation", "reminderdigest"):
+        assert client.get(f"/admin/cases/{model}/").status_code == 200
+    page = client.get(f"/admin/cases/unit/{unit.pk}/change/").content.decode()
+    assert "Bygglovsenheten" in page and "bertil" in page
