@@ -40,7 +40,15 @@ class ServiceSpec:
     escalation: float
     # What citizens ask, in their own words; a case's summary is drawn from these.
     questions: tuple[str, ...]
+    # The code of the department's unit that receives the escalations (Service.escalation_unit).
+    unit: str
     season: dict[int, float] = field(default_factory=dict)
+    # The callback promised on escalation, in working days (Service.callback_working_days).
+    callback_working_days: int = 2
+    # Decisions the unit records on an escalation, where the service ends in one; empty = none.
+    decisions: tuple[str, ...] = ()
+    # Working days from the callback to the decision (fewest, most).
+    decision_days: tuple[int, int] = (5, 20)
 
 
 @dataclass(frozen=True)
@@ -50,12 +58,33 @@ class PersonSpec:
     last_name: str
 
 
+# Reserved for documentation (RFC 2606, ".example"), like the citizens' addresses: the demo's
+# reminder digests can never reach a real mailbox, whatever mail server the demo is given.
+UNIT_MAIL_DOMAIN = "exempelkommun.example"
+
+
+@dataclass(frozen=True)
+class UnitSpec:
+    """A unit (enhet) that receives escalations; its services name it by `code`."""
+
+    code: str
+    name: str
+    # The functional mailbox the daily reminder goes to, at UNIT_MAIL_DOMAIN.
+    mailbox: str
+
+    @property
+    def email(self) -> str:
+        return f"{self.mailbox}@{UNIT_MAIL_DOMAIN}"
+
+
 @dataclass(frozen=True)
 class DepartmentSpec:
     code: str
     name: str
-    # One named case officer per department, who answers its escalations in the demo.
+    # One named case officer per department, who answers its escalations in the demo and is a
+    # member of all its units.
     staff: PersonSpec
+    units: tuple[UnitSpec, ...]
     services: tuple[ServiceSpec, ...]
 
 
@@ -64,6 +93,11 @@ DEPARTMENTS: tuple[DepartmentSpec, ...] = (
         code="samhallsbyggnad",
         name="Samhällsbyggnadsförvaltningen",
         staff=PersonSpec("helena.aberg", "Helena", "Åberg"),
+        units=(
+            UnitSpec("bygglov", "Bygglovsenheten", "bygglov"),
+            UnitSpec("plan-och-kart", "Plan- och kartenheten", "plan-och-karta"),
+            UnitSpec("bostadsanpassning", "Bostadsanpassningsenheten", "bostadsanpassning"),
+        ),
         services=(
             ServiceSpec(
                 "bygglov-braskamin",
@@ -72,6 +106,10 @@ DEPARTMENTS: tuple[DepartmentSpec, ...] = (
                 weight=2.0,
                 agreed_rosa=3,
                 escalation=0.10,
+                unit="bygglov",
+                callback_working_days=2,
+                decisions=("Startbesked för installation av eldstad och rökkanal.",),
+                decision_days=(3, 10),
                 questions=(
                     "Får jag sätta in en braskamin utan bygglov?",
                     "Behöver jag göra en anmälan för att installera en braskamin?",
@@ -88,6 +126,14 @@ DEPARTMENTS: tuple[DepartmentSpec, ...] = (
                 weight=4.0,
                 agreed_rosa=2,
                 escalation=0.28,
+                unit="bygglov",
+                callback_working_days=3,
+                decisions=(
+                    "Bygglov beviljat.",
+                    "Bygglov och startbesked beviljade.",
+                    "Ansökan om bygglov avslogs (strider mot detaljplanen).",
+                ),
+                decision_days=(10, 40),
                 questions=(
                     "Behöver jag bygglov för att bygga ut huset?",
                     "Hur långt har min bygglovsansökan kommit?",
@@ -105,6 +151,13 @@ DEPARTMENTS: tuple[DepartmentSpec, ...] = (
                 weight=2.5,
                 agreed_rosa=3,
                 escalation=0.12,
+                unit="bygglov",
+                callback_working_days=2,
+                decisions=(
+                    "Startbesked för attefallshus.",
+                    "Startbesked för attefallstillbyggnad.",
+                ),
+                decision_days=(5, 20),
                 questions=(
                     "Får jag bygga ett attefallshus på 30 kvadratmeter utan bygglov?",
                     "Hur nära tomtgränsen får en friggebod stå?",
@@ -121,6 +174,8 @@ DEPARTMENTS: tuple[DepartmentSpec, ...] = (
                 weight=0.8,
                 agreed_rosa=1,
                 escalation=0.55,
+                unit="bygglov",
+                callback_working_days=5,
                 questions=(
                     "Grannen bygger ett plank utan lov – vart anmäler jag det?",
                     "Vad händer med min anmälan om olovligt byggande?",
@@ -135,6 +190,8 @@ DEPARTMENTS: tuple[DepartmentSpec, ...] = (
                 weight=1.0,
                 agreed_rosa=3,
                 escalation=0.08,
+                unit="plan-och-kart",
+                callback_working_days=2,
                 questions=(
                     "Hur beställer jag en nybyggnadskarta?",
                     "Vad kostar en nybyggnadskarta?",
@@ -150,6 +207,8 @@ DEPARTMENTS: tuple[DepartmentSpec, ...] = (
                 weight=1.0,
                 agreed_rosa=2,
                 escalation=0.22,
+                unit="plan-och-kart",
+                callback_working_days=3,
                 questions=(
                     "Vad får byggas på tomten enligt detaljplanen?",
                     "Hur lämnar jag synpunkter på planförslaget för det nya bostadsområdet?",
@@ -164,6 +223,14 @@ DEPARTMENTS: tuple[DepartmentSpec, ...] = (
                 weight=1.5,
                 agreed_rosa=3,
                 escalation=0.30,
+                unit="bostadsanpassning",
+                callback_working_days=3,
+                decisions=(
+                    "Bostadsanpassningsbidrag beviljat.",
+                    "Bostadsanpassningsbidrag beviljat delvis.",
+                    "Ansökan om bostadsanpassningsbidrag avslogs.",
+                ),
+                decision_days=(10, 35),
                 questions=(
                     "Kan jag få bidrag för att byta badkaret mot en dusch?",
                     "Hur lång är handläggningstiden för bostadsanpassning?",
@@ -177,6 +244,13 @@ DEPARTMENTS: tuple[DepartmentSpec, ...] = (
         code="barn-och-utbildning",
         name="Barn- och utbildningsförvaltningen",
         staff=PersonSpec("jonas.wikstrom", "Jonas", "Wikström"),
+        units=(
+            UnitSpec("forskoleantagningen", "Förskoleantagningen", "forskoleantagningen"),
+            UnitSpec("grundskoleavdelningen", "Grundskoleavdelningen", "grundskola"),
+            UnitSpec(
+                "gymnasie-och-vuxenutbildning", "Gymnasie- och vuxenutbildningen", "gymnasie-vux"
+            ),
+        ),
         services=(
             ServiceSpec(
                 "forskoleplats",
@@ -185,6 +259,8 @@ DEPARTMENTS: tuple[DepartmentSpec, ...] = (
                 weight=6.0,
                 agreed_rosa=4,
                 escalation=0.10,
+                unit="forskoleantagningen",
+                callback_working_days=2,
                 questions=(
                     "När kommer beslutet om förskoleplats?",
                     "Hur långt fram i kön står vi för förskoleplats?",
@@ -202,6 +278,8 @@ DEPARTMENTS: tuple[DepartmentSpec, ...] = (
                 weight=4.0,
                 agreed_rosa=4,
                 escalation=0.08,
+                unit="forskoleantagningen",
+                callback_working_days=2,
                 questions=(
                     "Hur räknas avgiften för förskolan ut?",
                     "Var lämnar jag inkomstuppgift för maxtaxan?",
@@ -217,6 +295,8 @@ DEPARTMENTS: tuple[DepartmentSpec, ...] = (
                 weight=1.5,
                 agreed_rosa=4,
                 escalation=0.06,
+                unit="forskoleantagningen",
+                callback_working_days=2,
                 questions=(
                     "Hur säger jag upp platsen på fritids?",
                     "Har mitt barn rätt till fritidshem på loven?",
@@ -231,6 +311,8 @@ DEPARTMENTS: tuple[DepartmentSpec, ...] = (
                 weight=2.5,
                 agreed_rosa=2,
                 escalation=0.18,
+                unit="grundskoleavdelningen",
+                callback_working_days=2,
                 questions=(
                     "När får vi besked om skolplacering inför förskoleklass?",
                     "Hur byter mitt barn skola mitt i terminen?",
@@ -247,6 +329,13 @@ DEPARTMENTS: tuple[DepartmentSpec, ...] = (
                 weight=2.5,
                 agreed_rosa=3,
                 escalation=0.16,
+                unit="grundskoleavdelningen",
+                callback_working_days=2,
+                decisions=(
+                    "Skolskjuts beviljad.",
+                    "Ansökan om skolskjuts avslogs.",
+                ),
+                decision_days=(3, 15),
                 questions=(
                     "Har mitt barn rätt till skolskjuts?",
                     "Skolbussen kom inte i morse – vem ska jag kontakta?",
@@ -263,6 +352,8 @@ DEPARTMENTS: tuple[DepartmentSpec, ...] = (
                 weight=1.0,
                 agreed_rosa=3,
                 escalation=0.05,
+                unit="grundskoleavdelningen",
+                callback_working_days=2,
                 questions=(
                     "Hur anmäler jag specialkost för mitt barn?",
                     "Var hittar jag veckans skolmatsmeny?",
@@ -276,6 +367,8 @@ DEPARTMENTS: tuple[DepartmentSpec, ...] = (
                 weight=1.0,
                 agreed_rosa=1,
                 escalation=0.10,
+                unit="grundskoleavdelningen",
+                callback_working_days=1,
                 questions=(
                     "Hur ansöker jag om ledighet för mitt barn under terminen?",
                     "Vem beslutar om ledighet från skolan?",
@@ -289,6 +382,8 @@ DEPARTMENTS: tuple[DepartmentSpec, ...] = (
                 weight=1.5,
                 agreed_rosa=3,
                 escalation=0.10,
+                unit="gymnasie-och-vuxenutbildning",
+                callback_working_days=2,
                 questions=(
                     "Hur anmäler jag mig till SFI?",
                     "När börjar nästa kurs på Komvux?",
@@ -303,6 +398,8 @@ DEPARTMENTS: tuple[DepartmentSpec, ...] = (
                 weight=0.8,
                 agreed_rosa=2,
                 escalation=0.12,
+                unit="gymnasie-och-vuxenutbildning",
+                callback_working_days=2,
                 questions=(
                     "När kommer antagningsbeskedet till gymnasiet?",
                     "Hur ändrar mitt barn sina val till gymnasiet?",
@@ -316,6 +413,11 @@ DEPARTMENTS: tuple[DepartmentSpec, ...] = (
         code="social",
         name="Socialförvaltningen",
         staff=PersonSpec("mariam.haddad", "Mariam", "Haddad"),
+        units=(
+            UnitSpec("forsorjningsstod", "Försörjningsstöd", "forsorjningsstod"),
+            UnitSpec("barn-och-familj", "Barn- och familjeenheten", "barn-och-familj"),
+            UnitSpec("vuxenenheten", "Vuxenenheten", "vuxenenheten"),
+        ),
         services=(
             ServiceSpec(
                 "ekonomiskt-bistand",
@@ -324,6 +426,14 @@ DEPARTMENTS: tuple[DepartmentSpec, ...] = (
                 weight=5.0,
                 agreed_rosa=2,
                 escalation=0.40,
+                unit="forsorjningsstod",
+                callback_working_days=1,
+                decisions=(
+                    "Försörjningsstöd beviljat för innevarande månad.",
+                    "Försörjningsstöd beviljat delvis.",
+                    "Ansökan om försörjningsstöd avslogs.",
+                ),
+                decision_days=(3, 12),
                 questions=(
                     "Hur ansöker jag om ekonomiskt bistånd?",
                     "När betalas försörjningsstödet ut den här månaden?",
@@ -340,6 +450,8 @@ DEPARTMENTS: tuple[DepartmentSpec, ...] = (
                 weight=1.0,
                 agreed_rosa=3,
                 escalation=0.20,
+                unit="forsorjningsstod",
+                callback_working_days=3,
                 questions=(
                     "Kan jag få hjälp att göra en budget?",
                     "Hur bokar jag tid hos budget- och skuldrådgivaren?",
@@ -353,6 +465,8 @@ DEPARTMENTS: tuple[DepartmentSpec, ...] = (
                 weight=0.8,
                 agreed_rosa=3,
                 escalation=0.15,
+                unit="barn-och-familj",
+                callback_working_days=2,
                 questions=(
                     "Vad kostar familjerådgivning?",
                     "Hur lång är väntetiden till familjerådgivningen?",
@@ -366,6 +480,8 @@ DEPARTMENTS: tuple[DepartmentSpec, ...] = (
                 weight=0.8,
                 agreed_rosa=1,
                 escalation=0.85,
+                unit="barn-och-familj",
+                callback_working_days=1,
                 questions=(
                     "Hur gör jag en orosanmälan om ett barn?",
                     "Kan jag vara anonym när jag gör en orosanmälan?",
@@ -379,6 +495,8 @@ DEPARTMENTS: tuple[DepartmentSpec, ...] = (
                 weight=1.0,
                 agreed_rosa=2,
                 escalation=0.30,
+                unit="barn-och-familj",
+                callback_working_days=3,
                 questions=(
                     "Hur bekräftar vi faderskapet?",
                     "Vi vill skriva avtal om umgänge – hur bokar vi samarbetssamtal?",
@@ -392,6 +510,8 @@ DEPARTMENTS: tuple[DepartmentSpec, ...] = (
                 weight=0.7,
                 agreed_rosa=2,
                 escalation=0.35,
+                unit="vuxenenheten",
+                callback_working_days=1,
                 questions=(
                     "Vart kan jag vända mig som anhörig till någon med alkoholproblem?",
                     "Finns det en öppen mottagning för unga med drogproblem?",
@@ -405,6 +525,13 @@ DEPARTMENTS: tuple[DepartmentSpec, ...] = (
                 weight=0.6,
                 agreed_rosa=3,
                 escalation=0.18,
+                unit="vuxenenheten",
+                callback_working_days=3,
+                decisions=(
+                    "Stadigvarande serveringstillstånd beviljat.",
+                    "Tillfälligt serveringstillstånd beviljat.",
+                ),
+                decision_days=(10, 40),
                 questions=(
                     "Hur söker jag tillfälligt serveringstillstånd för en festival?",
                     "När är nästa kunskapsprov för serveringstillstånd?",
@@ -419,6 +546,8 @@ DEPARTMENTS: tuple[DepartmentSpec, ...] = (
                 weight=0.5,
                 agreed_rosa=2,
                 escalation=0.20,
+                unit="forsorjningsstod",
+                callback_working_days=2,
                 questions=(
                     "Vad är en dödsboanmälan och när behövs den?",
                     "Vem tar hand om dödsboet när det inte finns några pengar?",
@@ -430,6 +559,11 @@ DEPARTMENTS: tuple[DepartmentSpec, ...] = (
         code="vard-och-omsorg",
         name="Vård- och omsorgsförvaltningen",
         staff=PersonSpec("goran.nilsson", "Göran", "Nilsson"),
+        units=(
+            UnitSpec("bistandsenheten", "Biståndsenheten", "bistand"),
+            UnitSpec("lss-och-fardtjanst", "LSS- och färdtjänstenheten", "lss-fardtjanst"),
+            UnitSpec("avgifter-omsorg", "Avgiftsenheten vård och omsorg", "avgifter-omsorg"),
+        ),
         services=(
             ServiceSpec(
                 "hemtjanst-ansokan",
@@ -438,6 +572,13 @@ DEPARTMENTS: tuple[DepartmentSpec, ...] = (
                 weight=3.5,
                 agreed_rosa=2,
                 escalation=0.30,
+                unit="bistandsenheten",
+                callback_working_days=2,
+                decisions=(
+                    "Hemtjänst beviljad enligt 4 kap. 1 § SoL.",
+                    "Ansökan om hemtjänst avslogs.",
+                ),
+                decision_days=(5, 15),
                 questions=(
                     "Hur ansöker min mamma om hemtjänst?",
                     "Hur lång tid tar det innan hemtjänsten kan börja?",
@@ -453,6 +594,13 @@ DEPARTMENTS: tuple[DepartmentSpec, ...] = (
                 weight=1.5,
                 agreed_rosa=2,
                 escalation=0.35,
+                unit="bistandsenheten",
+                callback_working_days=2,
+                decisions=(
+                    "Särskilt boende beviljat.",
+                    "Ansökan om särskilt boende avslogs.",
+                ),
+                decision_days=(10, 30),
                 questions=(
                     "Hur ansöker man om plats på äldreboende?",
                     "Hur lång är kön till särskilt boende?",
@@ -467,6 +615,8 @@ DEPARTMENTS: tuple[DepartmentSpec, ...] = (
                 weight=1.0,
                 agreed_rosa=4,
                 escalation=0.08,
+                unit="avgifter-omsorg",
+                callback_working_days=3,
                 questions=(
                     "Vad kostar maten på äldreboendet per månad?",
                     "Varför har matavgiften höjts?",
@@ -480,6 +630,8 @@ DEPARTMENTS: tuple[DepartmentSpec, ...] = (
                 weight=1.5,
                 agreed_rosa=4,
                 escalation=0.10,
+                unit="avgifter-omsorg",
+                callback_working_days=3,
                 questions=(
                     "Hur räknas avgiften för hemtjänsten ut?",
                     "Jag har fått en hög faktura för hemtjänsten – stämmer den?",
@@ -493,6 +645,10 @@ DEPARTMENTS: tuple[DepartmentSpec, ...] = (
                 weight=1.5,
                 agreed_rosa=4,
                 escalation=0.10,
+                unit="bistandsenheten",
+                callback_working_days=1,
+                decisions=("Trygghetslarm beviljat.",),
+                decision_days=(1, 5),
                 questions=(
                     "Hur får man trygghetslarm och vad kostar det?",
                     "Larmet piper hela tiden – vem ska jag ringa?",
@@ -506,6 +662,13 @@ DEPARTMENTS: tuple[DepartmentSpec, ...] = (
                 weight=3.5,
                 agreed_rosa=4,
                 escalation=0.12,
+                unit="lss-och-fardtjanst",
+                callback_working_days=2,
+                decisions=(
+                    "Färdtjänsttillstånd beviljat.",
+                    "Ansökan om färdtjänst avslogs.",
+                ),
+                decision_days=(5, 20),
                 questions=(
                     "Hur ansöker jag om färdtjänst?",
                     "Får jag ta med en ledsagare i färdtjänsten?",
@@ -521,6 +684,13 @@ DEPARTMENTS: tuple[DepartmentSpec, ...] = (
                 weight=1.5,
                 agreed_rosa=2,
                 escalation=0.40,
+                unit="lss-och-fardtjanst",
+                callback_working_days=2,
+                decisions=(
+                    "Insats enligt 9 § LSS beviljad.",
+                    "Ansökan om insats enligt LSS avslogs.",
+                ),
+                decision_days=(15, 40),
                 questions=(
                     "Hur ansöker jag om personlig assistans enligt LSS?",
                     "Vad är skillnaden mellan stöd enligt LSS och SoL?",
@@ -535,6 +705,8 @@ DEPARTMENTS: tuple[DepartmentSpec, ...] = (
                 weight=0.7,
                 agreed_rosa=3,
                 escalation=0.15,
+                unit="bistandsenheten",
+                callback_working_days=2,
                 questions=(
                     "Finns det avlösning för mig som vårdar min make?",
                     "När träffas anhöriggruppen?",
@@ -547,6 +719,11 @@ DEPARTMENTS: tuple[DepartmentSpec, ...] = (
         code="kultur-och-fritid",
         name="Kultur- och fritidsförvaltningen",
         staff=PersonSpec("linnea.sandberg", "Linnéa", "Sandberg"),
+        units=(
+            UnitSpec("foreningsservice", "Föreningsservice och bokning", "foreningsservice"),
+            UnitSpec("kulturenheten", "Kulturenheten", "kultur"),
+            UnitSpec("fritidsenheten", "Fritidsenheten", "fritid"),
+        ),
         services=(
             ServiceSpec(
                 "bokning-idrottshall",
@@ -555,6 +732,8 @@ DEPARTMENTS: tuple[DepartmentSpec, ...] = (
                 weight=2.0,
                 agreed_rosa=4,
                 escalation=0.05,
+                unit="foreningsservice",
+                callback_working_days=2,
                 questions=(
                     "Hur bokar vår förening idrottshallen?",
                     "Finns det lediga tider i sporthallen på söndagar?",
@@ -570,6 +749,8 @@ DEPARTMENTS: tuple[DepartmentSpec, ...] = (
                 weight=0.8,
                 agreed_rosa=3,
                 escalation=0.15,
+                unit="foreningsservice",
+                callback_working_days=3,
                 questions=(
                     "När ska ansökan om aktivitetsstöd vara inne?",
                     "Hur registrerar vi föreningen i föreningsregistret?",
@@ -583,6 +764,8 @@ DEPARTMENTS: tuple[DepartmentSpec, ...] = (
                 weight=2.5,
                 agreed_rosa=4,
                 escalation=0.03,
+                unit="kulturenheten",
+                callback_working_days=2,
                 questions=(
                     "Hur skaffar jag lånekort på biblioteket?",
                     "Jag har fått en påminnelse om en bok som jag redan har lämnat tillbaka",
@@ -597,6 +780,8 @@ DEPARTMENTS: tuple[DepartmentSpec, ...] = (
                 weight=1.2,
                 agreed_rosa=4,
                 escalation=0.06,
+                unit="kulturenheten",
+                callback_working_days=2,
                 questions=(
                     "Hur anmäler jag mitt barn till kulturskolan?",
                     "Vad kostar en termin i kulturskolan?",
@@ -611,6 +796,8 @@ DEPARTMENTS: tuple[DepartmentSpec, ...] = (
                 weight=1.5,
                 agreed_rosa=4,
                 escalation=0.03,
+                unit="fritidsenheten",
+                callback_working_days=2,
                 questions=(
                     "Vilka öppettider har simhallen i helgen?",
                     "Vad kostar ett årskort på badhuset?",
@@ -626,6 +813,8 @@ DEPARTMENTS: tuple[DepartmentSpec, ...] = (
                 weight=1.0,
                 agreed_rosa=4,
                 escalation=0.04,
+                unit="fritidsenheten",
+                callback_working_days=2,
                 questions=(
                     "Vilka aktiviteter finns på sportlovet?",
                     "Vilka tider har fritidsgården öppet?",
@@ -640,6 +829,8 @@ DEPARTMENTS: tuple[DepartmentSpec, ...] = (
                 weight=0.8,
                 agreed_rosa=4,
                 escalation=0.10,
+                unit="foreningsservice",
+                callback_working_days=2,
                 questions=(
                     "Hur hyr jag en festlokal av kommunen?",
                     "Kan vi låna scenen i parken för en konsert?",
@@ -652,6 +843,11 @@ DEPARTMENTS: tuple[DepartmentSpec, ...] = (
         code="teknik",
         name="Tekniska förvaltningen",
         staff=PersonSpec("stefan.lundgren", "Stefan", "Lundgren"),
+        units=(
+            UnitSpec("avfallsenheten", "Avfallsenheten", "avfall"),
+            UnitSpec("gatu-och-parkenheten", "Gatu- och parkenheten", "gata-park"),
+            UnitSpec("va-enheten", "VA-enheten", "va"),
+        ),
         services=(
             ServiceSpec(
                 "sophamtning-avfallsabonnemang",
@@ -660,6 +856,8 @@ DEPARTMENTS: tuple[DepartmentSpec, ...] = (
                 weight=9.0,
                 agreed_rosa=4,
                 escalation=0.05,
+                unit="avfallsenheten",
+                callback_working_days=2,
                 questions=(
                     "Soporna har inte hämtats den här veckan – vad gör jag?",
                     "Hur byter jag till ett mindre sopkärl?",
@@ -676,6 +874,8 @@ DEPARTMENTS: tuple[DepartmentSpec, ...] = (
                 weight=3.0,
                 agreed_rosa=4,
                 escalation=0.03,
+                unit="avfallsenheten",
+                callback_working_days=2,
                 questions=(
                     "Vilka öppettider har återvinningscentralen?",
                     "Får jag lämna byggavfall på återvinningscentralen?",
@@ -691,6 +891,8 @@ DEPARTMENTS: tuple[DepartmentSpec, ...] = (
                 weight=2.5,
                 agreed_rosa=4,
                 escalation=0.06,
+                unit="gatu-och-parkenheten",
+                callback_working_days=3,
                 questions=(
                     "Gatlampan utanför vårt hus är trasig",
                     "Flera lampor är släckta längs gång- och cykelvägen",
@@ -705,6 +907,8 @@ DEPARTMENTS: tuple[DepartmentSpec, ...] = (
                 weight=3.0,
                 agreed_rosa=4,
                 escalation=0.08,
+                unit="gatu-och-parkenheten",
+                callback_working_days=1,
                 questions=(
                     "När plogas vår gata?",
                     "Plogbilen har lagt en snövall framför vår infart",
@@ -720,6 +924,8 @@ DEPARTMENTS: tuple[DepartmentSpec, ...] = (
                 weight=2.5,
                 agreed_rosa=3,
                 escalation=0.15,
+                unit="gatu-och-parkenheten",
+                callback_working_days=3,
                 questions=(
                     "Det är ett stort hål i vägen vid busshållplatsen",
                     "Hur länge pågår vägarbetet på vår gata?",
@@ -735,6 +941,13 @@ DEPARTMENTS: tuple[DepartmentSpec, ...] = (
                 weight=1.5,
                 agreed_rosa=3,
                 escalation=0.20,
+                unit="gatu-och-parkenheten",
+                callback_working_days=2,
+                decisions=(
+                    "Parkeringstillstånd för rörelsehindrad beviljat.",
+                    "Ansökan om parkeringstillstånd avslogs.",
+                ),
+                decision_days=(5, 20),
                 questions=(
                     "Hur ansöker jag om parkeringstillstånd för rörelsehindrade?",
                     "Mitt parkeringstillstånd går ut – hur förnyar jag det?",
@@ -749,6 +962,8 @@ DEPARTMENTS: tuple[DepartmentSpec, ...] = (
                 weight=3.0,
                 agreed_rosa=4,
                 escalation=0.10,
+                unit="va-enheten",
+                callback_working_days=1,
                 questions=(
                     "Vi har inget vatten – är det en läcka i området?",
                     "Varför har vattenräkningen blivit så hög?",
@@ -763,6 +978,8 @@ DEPARTMENTS: tuple[DepartmentSpec, ...] = (
                 weight=1.5,
                 agreed_rosa=4,
                 escalation=0.10,
+                unit="gatu-och-parkenheten",
+                callback_working_days=3,
                 questions=(
                     "Gungan på lekplatsen är trasig",
                     "När klipps gräset i parken?",
@@ -776,6 +993,11 @@ DEPARTMENTS: tuple[DepartmentSpec, ...] = (
         code="miljo-och-halsoskydd",
         name="Miljö- och hälsoskyddsförvaltningen",
         staff=PersonSpec("eva.forsberg", "Eva", "Forsberg"),
+        units=(
+            UnitSpec("livsmedelsenheten", "Livsmedelsenheten", "livsmedel"),
+            UnitSpec("halsoskyddsenheten", "Hälsoskyddsenheten", "halsoskydd"),
+            UnitSpec("miljoskyddsenheten", "Miljöskyddsenheten", "miljoskydd"),
+        ),
         services=(
             ServiceSpec(
                 "livsmedelskontroll",
@@ -784,6 +1006,8 @@ DEPARTMENTS: tuple[DepartmentSpec, ...] = (
                 weight=1.0,
                 agreed_rosa=2,
                 escalation=0.25,
+                unit="livsmedelsenheten",
+                callback_working_days=2,
                 questions=(
                     "Hur registrerar jag mitt livsmedelsföretag?",
                     "Jag blev magsjuk efter ett restaurangbesök – vart anmäler jag det?",
@@ -797,6 +1021,10 @@ DEPARTMENTS: tuple[DepartmentSpec, ...] = (
                 weight=1.2,
                 agreed_rosa=2,
                 escalation=0.35,
+                unit="miljoskyddsenheten",
+                callback_working_days=3,
+                decisions=("Tillstånd för enskild avloppsanläggning beviljat.",),
+                decision_days=(10, 30),
                 questions=(
                     "Hur ansöker jag om tillstånd för en ny avloppsanläggning?",
                     "Vi har fått ett föreläggande om vårt avlopp – vad innebär det?",
@@ -811,6 +1039,8 @@ DEPARTMENTS: tuple[DepartmentSpec, ...] = (
                 weight=1.2,
                 agreed_rosa=1,
                 escalation=0.45,
+                unit="halsoskyddsenheten",
+                callback_working_days=3,
                 questions=(
                     "Grannens värmepump låter mycket på nätterna",
                     "Det luktar illa från industrin i vårt område",
@@ -824,6 +1054,10 @@ DEPARTMENTS: tuple[DepartmentSpec, ...] = (
                 weight=0.8,
                 agreed_rosa=3,
                 escalation=0.10,
+                unit="miljoskyddsenheten",
+                callback_working_days=2,
+                decisions=("Tillstånd för bergvärmepump beviljat.",),
+                decision_days=(5, 15),
                 questions=(
                     "Behöver jag anmäla att vi borrar för bergvärme?",
                     "Vad kostar en anmälan om värmepump?",
@@ -838,6 +1072,8 @@ DEPARTMENTS: tuple[DepartmentSpec, ...] = (
                 weight=0.5,
                 agreed_rosa=3,
                 escalation=0.05,
+                unit="halsoskyddsenheten",
+                callback_working_days=2,
                 questions=(
                     "Hur mäter jag radon i huset?",
                     "Var kan jag beställa radondosor?",
@@ -852,6 +1088,8 @@ DEPARTMENTS: tuple[DepartmentSpec, ...] = (
                 weight=0.3,
                 agreed_rosa=2,
                 escalation=0.15,
+                unit="halsoskyddsenheten",
+                callback_working_days=2,
                 questions=(
                     "Måste jag anmäla min fotvårdssalong?",
                     "Vilka krav gäller för en tatueringsstudio?",
@@ -864,6 +1102,8 @@ DEPARTMENTS: tuple[DepartmentSpec, ...] = (
                 weight=0.5,
                 agreed_rosa=1,
                 escalation=0.05,
+                unit="halsoskyddsenheten",
+                callback_working_days=1,
                 questions=(
                     "Går det att bada i sjön efter algblomningen?",
                     "När tas nästa badvattenprov?",
@@ -877,6 +1117,8 @@ DEPARTMENTS: tuple[DepartmentSpec, ...] = (
                 weight=0.6,
                 agreed_rosa=4,
                 escalation=0.15,
+                unit="miljoskyddsenheten",
+                callback_working_days=3,
                 questions=(
                     "Någon har dumpat bildäck i skogen – vem tar hand om det?",
                     "Det ligger en övergiven bil på parkeringen sedan flera veckor",
@@ -888,6 +1130,11 @@ DEPARTMENTS: tuple[DepartmentSpec, ...] = (
         code="kommunledning",
         name="Kommunledningsförvaltningen",
         staff=PersonSpec("camilla.ostlund", "Camilla", "Östlund"),
+        units=(
+            UnitSpec("kansliet", "Kansliet", "kansliet"),
+            UnitSpec("ekonomi-och-personal", "Ekonomi- och personalenheten", "ekonomi-personal"),
+            UnitSpec("mark-och-exploatering", "Mark- och exploateringsenheten", "exploatering"),
+        ),
         services=(
             ServiceSpec(
                 "allmanna-fragor",
@@ -896,6 +1143,8 @@ DEPARTMENTS: tuple[DepartmentSpec, ...] = (
                 weight=5.0,
                 agreed_rosa=4,
                 escalation=0.02,
+                unit="kansliet",
+                callback_working_days=2,
                 questions=(
                     "Vilka öppettider har medborgarkontoret?",
                     "Vart vänder jag mig med en fråga om min hyresvärd?",
@@ -911,6 +1160,8 @@ DEPARTMENTS: tuple[DepartmentSpec, ...] = (
                 weight=3.5,
                 agreed_rosa=4,
                 escalation=0.08,
+                unit="ekonomi-och-personal",
+                callback_working_days=2,
                 questions=(
                     "Jag har fått en påminnelse på en faktura som jag redan har betalat",
                     "Kan jag få en avbetalningsplan på min faktura?",
@@ -925,6 +1176,14 @@ DEPARTMENTS: tuple[DepartmentSpec, ...] = (
                 weight=1.2,
                 agreed_rosa=3,
                 escalation=0.35,
+                unit="kansliet",
+                callback_working_days=1,
+                decisions=(
+                    "Handlingen lämnas ut.",
+                    "Handlingen lämnas ut med uppgifter maskerade (sekretess).",
+                    "Begäran om allmän handling avslogs (sekretess).",
+                ),
+                decision_days=(0, 2),
                 questions=(
                     "Hur begär jag ut protokollet från kommunstyrelsens senaste möte?",
                     "Hur lång tid tar det att få ut en allmän handling?",
@@ -938,6 +1197,8 @@ DEPARTMENTS: tuple[DepartmentSpec, ...] = (
                 weight=1.2,
                 agreed_rosa=2,
                 escalation=0.05,
+                unit="ekonomi-och-personal",
+                callback_working_days=2,
                 questions=(
                     "När kan ungdomar söka feriearbete?",
                     "Hur söker jag timvikariat i kommunen?",
@@ -952,6 +1213,8 @@ DEPARTMENTS: tuple[DepartmentSpec, ...] = (
                 weight=1.5,
                 agreed_rosa=3,
                 escalation=0.25,
+                unit="kansliet",
+                callback_working_days=5,
                 questions=(
                     "Jag vill lämna ett klagomål på bemötandet jag fick",
                     "Hur lämnar jag ett medborgarförslag?",
@@ -965,6 +1228,8 @@ DEPARTMENTS: tuple[DepartmentSpec, ...] = (
                 weight=0.6,
                 agreed_rosa=1,
                 escalation=0.05,
+                unit="kansliet",
+                callback_working_days=2,
                 questions=(
                     "När är nästa sammanträde med kommunfullmäktige?",
                     "Var hittar jag kontaktuppgifter till politikerna?",
@@ -978,6 +1243,8 @@ DEPARTMENTS: tuple[DepartmentSpec, ...] = (
                 weight=0.8,
                 agreed_rosa=3,
                 escalation=0.10,
+                unit="mark-och-exploatering",
+                callback_working_days=3,
                 questions=(
                     "Hur ställer jag mig i kommunens tomtkö?",
                     "Har kommunen några lediga villatomter?",
@@ -991,6 +1258,8 @@ DEPARTMENTS: tuple[DepartmentSpec, ...] = (
                 weight=0.5,
                 agreed_rosa=4,
                 escalation=0.05,
+                unit="kansliet",
+                callback_working_days=2,
                 questions=(
                     "Hur bokar vi borgerlig vigsel i stadshuset?",
                     "Kan vigselförrättaren komma till en plats vi väljer?",
@@ -1133,12 +1402,51 @@ RESOLUTION_NOTES = {
         "Åtgärdade enligt rutin och bekräftade till medborgaren.",
     ),
 }
+# What the department's case officer noted when finishing an escalation: without a decision …
 DEPARTMENT_NOTES = (
-    "Handläggare har ringt upp och besvarat frågan.",
-    "Beslut fattat och meddelat medborgaren.",
-    "Utredning genomförd; beslut skickat till medborgaren.",
+    "Handläggare har besvarat frågan.",
     "Handläggare har gått igenom ärendet med medborgaren och bokat uppföljning.",
+    "Utredning genomförd; medborgaren har fått besked.",
 )
+# … and with one.
+DECISION_NOTES = (
+    "Beslut fattat och skickat till medborgaren.",
+    "Utredning genomförd; beslut med överklagandehänvisning skickat till medborgaren.",
+)
+# The escalation form: what the citizen was told, on the channel the callback is promised on.
+TOLD_CITIZEN = {
+    "phone": "Handläggare på {unit} ringer upp senast {due}.",
+    "email": "Handläggare på {unit} svarar via e-post senast {due}.",
+}
+# The agent's optional note to the department.
+ESCALATION_NOTES = (
+    "Medborgaren nås bäst efter kl. 13.",
+    "Medborgaren har hört av sig om detta flera gånger tidigare.",
+    "Medborgaren är orolig och vill gärna ha besked så snart som möjligt.",
+    "Medborgaren talar helst engelska.",
+)
+# The department's callback to the citizen, by channel.
+DEPARTMENT_CALLBACK_TEXTS = {
+    "phone": (
+        "Ringde upp och besvarade frågan.",
+        "Ringde upp och gick igenom vad ansökan behöver innehålla.",
+        "Ringde upp och förklarade hur ärendet handläggs och när beslut kan väntas.",
+    ),
+    "email": (
+        "Besvarade frågan per e-post.",
+        "Skickade per e-post vad ansökan behöver innehålla.",
+        "Förklarade per e-post hur ärendet handläggs och när beslut kan väntas.",
+    ),
+}
+# A department sending the case back to the contact centre with the answer to give.
+RETURN_ANSWERS = (
+    "Frågan kan besvaras utifrån checklistan: kundtjänst kan ge medborgaren svaret.",
+    "Ansökan är komplett och handläggs i turordning. Beslut kan väntas inom fyra veckor.",
+    "Vi behöver kompletterande handlingar; medborgaren kan skicka dem via e-tjänsten.",
+    "Ärendet är redan avgjort hos oss; beslutet skickades till medborgaren förra veckan.",
+)
+RETURN_CALLBACK_TEXT = "Återkopplade förvaltningens svar till medborgaren."
+RETURN_RESOLUTION_NOTE = "Medborgaren har fått förvaltningens svar via kundtjänst."
 REPLY_TEXTS = (
     "Tack för ditt meddelande. Här kommer svar på din fråga.",
     "Hej! Vi har tittat på din fråga och svarar nedan.",

@@ -160,11 +160,17 @@ def unit_suggest(case: Case, checklist_target: str = "") -> Unit | None:
     """Where the case should go: the unit a used checklist names, else the service's routing,
     else the first unit of the case's department."""
     units = Unit.objects.filter(active=True, department__active=True).select_related("department")
-    target = checklist_target.strip()
+    target = checklist_target.strip().casefold()
     if target:
-        named = units.filter(Q(name__iexact=target) | Q(code__iexact=target)).first()
-        if named is not None:
-            return named
+        # Checklists name the target in words ("Bygglovsenheten, bygglovshandläggare"): the
+        # longest unit name or code the text contains wins.
+        named = [
+            unit
+            for unit in units
+            if unit.name.casefold() in target or unit.code.casefold() == target
+        ]
+        if named:
+            return max(named, key=lambda unit: len(unit.name))
     service = case.service
     if service is not None and service.escalation_unit_id is not None:
         routed = units.filter(pk=service.escalation_unit_id).first()

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from cases import permissions
@@ -451,9 +452,11 @@ def _escalations_note_callback(case: Case, contact: Contact, by: User | None) ->
     """
     if contact.direction != Direction.OUT:
         return
+    # A contact logged afterwards may have happened before the callback recorded so far.
     waiting = (
         Escalation.objects.select_for_update()
-        .filter(case=case, callback_at__isnull=True, created_at__lte=contact.occurred_at)
+        .filter(case=case, created_at__lte=contact.occurred_at)
+        .filter(Q(callback_at__isnull=True) | Q(callback_at__gt=contact.occurred_at))
         .exclude(status=EscalationStatus.CLOSED)
     )
     for escalation in waiting:

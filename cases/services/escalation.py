@@ -394,7 +394,7 @@ def escalation_contact_citizen(
             field="occurred_at",
         )
     fields = _first_action(escalation, by, now)
-    if escalation.callback_at is None:
+    if escalation.callback_at is None or occurred_at < escalation.callback_at:
         # Recorded here, so the contact below does not record the callback a second time.
         escalation.callback_at = occurred_at
         fields.append("callback_at")

@@ -586,3 +586,28 @@ def test_the_target_is_suggested_from_checklist_then_service_then_department(
     assert selectors.unit_suggest(case) == inspection
     assert selectors.unit_suggest(case, checklist_target="Bygglovsenheten") == unit
     assert selectors.unit_suggest(case, checklist_target="Okänd enhet") == inspection
+    named_in_words = "Bygglovsenheten, bygglovshandläggare (ring före 12)"
+    assert selectors.unit_suggest(case, checklist_target=named_in_words) == unit
+
+
+def test_a_contact_logged_late_that_happened_earlier_is_the_callback(
+    make_case, escalate, agent, dept_user
+):
+    start = timezone.now() - dt.timedelta(days=2)
+    escalation = escalate(make_case(occurred_at=start), at=start + dt.timedelta(minutes=5))
+    services.escalation_contact_citizen(
+        escalation=escalation, by=dept_user, channel="phone", text="Svar"
+    )
+    earlier = start + dt.timedelta(hours=3)
+
+    services.contact_add(
+        case=escalation.case,
+        channel="email",
+        direction="out",
+        occurred_at=earlier,
+        text="Mejl som skickades i förrgår men registreras nu",
+        by=agent,
+    )
+
+    escalation.refresh_from_db()
+    assert escalation.callback_at == earlier

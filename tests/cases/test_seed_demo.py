@@ -16,7 +16,9 @@ from django.contrib.auth import authenticate
 from django.contrib.auth.models import User
 from django.core.management import CommandError, call_command
 from django.db import transaction
+from django.db.models import F
 from django.test.utils import override_settings
+from django.utils import timezone
 
 from cases.demo import data
 from cases.demo.generator import add_months
@@ -28,11 +30,15 @@ from cases.models import (
     Contact,
     Department,
     Direction,
+    Escalation,
+    EscalationStatus,
     ReferenceCounter,
     Service,
     SubjectArea,
+    Unit,
 )
 from cases.personnummer import normalise_personnummer
+from cases.selectors.escalation import ESCALATION_HISTORY_REASONS, overdue_q
 from cases.services import response_time
 from kundtjanst.workdays import WorkingCalendar
 
@@ -73,7 +79,7 @@ def demo(demo_output, db):
     return demo_output
 
 
-def snapshot() -> tuple[list[tuple], list[tuple], list[tuple]]:
+def snapshot() -> tuple[list[tuple], list[tuple], list[tuple], list[tuple]]:
     cases = list(
         Case.objects.order_by("reference").values_list(
             "reference",
@@ -105,14 +111,35 @@ def snapshot() -> tuple[list[tuple], list[tuple], list[tuple]]:
         )
     )
     counters = list(ReferenceCounter.objects.order_by("year").values_list("year", "last_number"))
-    return cases, contacts, counters
+    escalations = list(
+        Escalation.objects.order_by("case__reference", "created_at").values_list(
+            "case__reference",
+            "unit__code",
+            "status",
+            "priority",
+            "told_citizen",
+            "callback_due",
+            "callback_to",
+            "owner__username",
+            "first_action_at",
+            "callback_at",
+            "returned_at",
+            "decision",
+            "decided_on",
+            "application_on",
+            "closed_at",
+            "version",
+        )
+    )
+    return cases, contacts, counters, escalations
 
 
 def row_counts() -> dict[str, int]:
-    models = [Case, Contact, Citizen, Department, Service, User, ReferenceCounter]
+    models = [Case, Contact, Citizen, Department, Service, Unit, Escalation, User, ReferenceCounter]
     counts = {model.__name__: model.objects.count() for model in models}
-    for model in (Case, Contact, Citizen, Department, Service):
+    for model in (Case, Contact, Citizen, Department, Service, Unit, Escalation):
         counts[f"history of {model.__name__}"] = model.history.count()
+    counts["unit members"] = Unit.members.through.objects.count()
     return counts
 
 
@@ -132,11 +159,19 @@ def test_same_seed_and_day_give_identical_data_in_an_emptied_database(demo, sett
     settings.DEBUG = True  # --reset is for the local demo only
     first = snapshot()
     assert len(first[0]) > 1000
+    assert len(first[3]) > 100
+    units = list(Unit.objects.order_by("code").values_list("code", "name", "department__code"))
+    members = Unit.members.through.objects.count()
 
     output = seed("--seed", "42", "--reset")
 
     assert "Tar bort befintliga ärenden" in output
     assert snapshot() == first
+    # The organisation is brought back to the demo's, not loaded a second time.
+    assert list(Unit.objects.order_by("code").values_list("code", "name", "department__code")) == (
+        units
+    )
+    assert Unit.members.through.objects.count() == members
 
 
 def test_another_seed_gives_other_data(demo, settings):
@@ -319,11 +354,17 @@ def test_escalations_carry_a_promise_and_departments_answer_them(demo):
     escalated = Case.objects.filter(ever_escalated=True)
     assert escalated.count() > 100
     assert not escalated.filter(callback_promised_at=None).exists()
-    by_department = escalated.filter(status=CaseStatus.RESOLVED)
-    assert by_department.filter(resolved_by__groups__name="forvaltning").count() > 0.9 * (
-        by_department.count()
-    )
+    resolved = escalated.filter(status=CaseStatus.RESOLVED)
+    by_department = resolved.filter(escalations__status=EscalationStatus.CLOSED)
+    assert by_department.count() > 0.8 * resolved.count()
+    assert not by_department.exclude(resolved_by__groups__name="forvaltning").exists()
     assert set(by_department.values_list("rosa_level", flat=True)) == {4, 5, 6}
+    # The rest were sent back, and the contact centre gave the answer at its own level.
+    by_agents = resolved.exclude(escalations__status=EscalationStatus.CLOSED)
+    assert by_agents.exists()
+    assert not by_agents.exclude(escalations__status=EscalationStatus.RETURNED).exists()
+    assert not by_agents.exclude(resolved_by__groups__name="kundtjanst").exists()
+    assert set(by_agents.values_list("rosa_level", flat=True)) <= {1, 2, 3, 4}
     still_open = escalated.filter(status=CaseStatus.ESCALATED)
     assert still_open.exists()
     assert still_open.filter(callback_promised_at__lt=CUTOFF).exists()  # overdue promises
@@ -344,6 +385,311 @@ def test_every_status_occurs_and_unfinished_cases_are_the_recent_ones(demo):
     closed = Case.objects.filter(status=CaseStatus.CLOSED)
     assert not closed.filter(closed_at=None).exists()
     assert not closed.exclude(rosa_level=None).exists()
+
+
+# --- Units and escalations ----------------------------------------------------------------------
+
+
+def local_date(moment: dt.datetime) -> dt.date:
+    return moment.astimezone(STOCKHOLM).date()
+
+
+def escalations() -> list[Escalation]:
+    return list(
+        Escalation.objects.select_related("case", "case__citizen", "case__service", "unit")
+        .prefetch_related("case__contacts")
+        .order_by("id")
+    )
+
+
+def department_of_staff() -> dict[int, int]:
+    """user id -> department id, for the department role's users."""
+    return dict(
+        User.objects.filter(groups__name="forvaltning").values_list(
+            "pk", "staff_profile__department_id"
+        )
+    )
+
+
+def test_each_department_has_units_that_route_its_services(demo):
+    for spec in data.DEPARTMENTS:
+        department = Department.objects.get(code=spec.code)
+        units = {unit.code: unit for unit in department.units.all()}
+        assert 2 <= len(spec.units) <= 3, spec.code
+        assert set(units) == {u.code for u in spec.units}, spec.code
+        for unit_spec in spec.units:
+            unit = units[unit_spec.code]
+            assert unit.name == unit_spec.name and unit.active
+            assert unit.email == f"{unit_spec.mailbox}@{data.UNIT_MAIL_DOMAIN}"
+            unit.full_clean()
+        for service_spec in spec.services:
+            service = Service.objects.get(code=service_spec.code)
+            assert service.escalation_unit == units[service_spec.unit], service.code
+            assert service.callback_working_days == service_spec.callback_working_days
+    days = Counter(Service.objects.values_list("callback_working_days", flat=True))
+    assert set(days) <= {1, 2, 3, 4, 5}
+    assert days.most_common(1)[0][0] == 2
+    assert data.UNIT_MAIL_DOMAIN.endswith(".example")  # RFC 2606: no reminder reaches anyone
+
+
+def test_department_staff_are_members_of_all_their_units_with_history(demo):
+    for spec in data.DEPARTMENTS:
+        staff = User.objects.get(username=spec.staff.username)
+        units = Unit.objects.filter(department__code=spec.code)
+        assert set(staff.units.all()) == set(units), spec.code
+        for unit in units:
+            assert unit.history.filter(history_type="+").exists()
+            latest = unit.history.order_by("-history_date", "-history_id").first()
+            assert staff.pk in latest.members.values_list("user_id", flat=True)
+    login = User.objects.get(username="forvaltning")  # the department demo login works there too
+    assert set(login.units.all()) == set(Unit.objects.filter(department__code="samhallsbyggnad"))
+
+
+def test_every_escalated_case_has_the_escalation_its_promise_came_from(demo):
+    calendar = WorkingCalendar()
+    escalated = set(Case.objects.filter(ever_escalated=True).values_list("pk", flat=True))
+    rows = escalations()
+    assert {e.case_id for e in rows} == escalated
+    latest: dict[int, Escalation] = {}
+    for escalation in rows:
+        case = escalation.case
+        if case.pk not in latest or escalation.created_at > latest[case.pk].created_at:
+            latest[case.pk] = escalation
+        assert escalation.unit == case.service.escalation_unit, case.reference
+        assert escalation.department_id == escalation.unit.department_id == case.department_id
+        assert escalation.question == case.summary
+        assert case.created_at <= escalation.created_at < escalation.callback_due
+        # The live form's default promise: the service's working days from the hand-over.
+        assert escalation.callback_due == calendar.deadline(
+            escalation.created_at, case.service.callback_working_days
+        ), case.reference
+        citizen = case.citizen
+        if citizen.phone:
+            assert (escalation.callback_channel, escalation.callback_to) == (
+                Channel.PHONE,
+                citizen.phone,
+            )
+        else:
+            assert (escalation.callback_channel, escalation.callback_to) == (
+                Channel.EMAIL,
+                citizen.email,
+            )
+        due = f"{escalation.callback_due.astimezone(STOCKHOLM):%Y-%m-%d %H:%M}"
+        assert escalation.told_citizen.startswith(f"Handläggare på {escalation.unit.name} ")
+        assert escalation.told_citizen.endswith(f"senast {due}.")
+        escalation.full_clean()
+    for escalation in latest.values():
+        assert escalation.callback_due == escalation.case.callback_promised_at
+    agents = set(User.objects.filter(groups__name="kundtjanst").values_list("pk", flat=True))
+    assert {e.created_by_id for e in rows} <= agents
+
+
+def test_the_callback_is_the_first_contact_to_the_citizen_after_the_hand_over(demo):
+    for escalation in escalations():
+        outbound = sorted(
+            (c.occurred_at, c.text)
+            for c in escalation.case.contacts.all()
+            if c.direction == Direction.OUT and c.occurred_at >= escalation.created_at
+        )
+        reference = escalation.case.reference
+        assert escalation.callback_at == (outbound[0][0] if outbound else None), reference
+        # The contact centre's "we have handed your question over" came before the hand-over,
+        # so it is not taken for the callback.
+        assert not outbound or outbound[0][1] != data.ESCALATION_REPLY, reference
+
+
+def test_department_actions_follow_the_escalation_rules(demo):
+    staff = department_of_staff()
+    statuses = Counter()
+    for escalation in escalations():
+        case, status = escalation.case, escalation.status
+        statuses[status] += 1
+        reference = case.reference
+        acted = [
+            moment
+            for moment in (escalation.returned_at, escalation.closed_at)
+            if moment is not None
+        ]
+        if status == EscalationStatus.NEW:
+            assert escalation.owner_id is None and escalation.first_action_at is None, reference
+            assert not acted and escalation.callback_at is None
+        else:
+            # Whoever acted first owns it, and that is someone of the receiving department.
+            assert staff[escalation.owner_id] == escalation.department_id, reference
+            assert escalation.created_at <= escalation.first_action_at, reference
+            assert all(escalation.first_action_at <= moment for moment in acted), reference
+        if status in (EscalationStatus.NEW, EscalationStatus.ACCEPTED):
+            assert case.status == CaseStatus.ESCALATED, reference
+            assert escalation.callback_at is None, reference
+        elif status == EscalationStatus.ANSWERED:
+            assert case.status == CaseStatus.ESCALATED, reference
+            assert escalation.callback_at is not None, reference
+        elif status == EscalationStatus.RETURNED:
+            assert escalation.return_answer and escalation.returned_at, reference
+            assert escalation.closed_at is None
+            assert case.status in (CaseStatus.OPEN, CaseStatus.RESOLVED), reference
+            if escalation.callback_at is not None:
+                assert escalation.callback_at >= escalation.returned_at
+        else:
+            # Closed by the department: the case is resolved by it, never "answered directly".
+            assert status == EscalationStatus.CLOSED
+            assert case.status == CaseStatus.RESOLVED, reference
+            assert case.resolved_directly is False
+            assert case.resolved_at == escalation.closed_at
+            assert staff.get(case.resolved_by_id) == escalation.department_id, reference
+            assert escalation.callback_at is not None
+            assert not escalation.return_answer and escalation.returned_at is None
+    total = sum(statuses.values())
+    assert set(statuses) == set(EscalationStatus.values)
+    assert statuses[EscalationStatus.CLOSED] > 0.5 * total
+    assert 0.02 * total <= statuses[EscalationStatus.RETURNED] <= 0.15 * total
+
+
+def test_decisions_are_dated_after_the_first_contact_and_on_services_that_decide(demo):
+    deciding = {s.code for d in data.DEPARTMENTS for s in d.services if s.decisions}
+    decided = [e for e in escalations() if e.decided_on is not None]
+    assert len(decided) >= 10
+    assert any(e.application_on is not None for e in decided)
+    assert not Escalation.objects.filter(decided_on=None).exclude(decision="").exists()
+    for escalation in decided:
+        case = escalation.case
+        assert case.service.code in deciding, case.reference
+        assert escalation.decision, case.reference
+        assert local_date(case.created_at) <= escalation.decided_on < CUTOFF.date()
+        assert local_date(escalation.callback_at) <= escalation.decided_on
+        if escalation.application_on is not None:
+            assert escalation.application_on <= escalation.decided_on
+
+
+def test_some_promises_are_overdue_at_the_cutoff(demo):
+    overdue = Escalation.objects.filter(overdue_q(CUTOFF))
+    assert overdue.exists()
+    # Both ones nobody has picked up and ones a department accepted but has not called back.
+    assert overdue.filter(status=EscalationStatus.NEW).exists()
+    assert overdue.filter(status=EscalationStatus.ACCEPTED).exists()
+    for escalation in overdue:
+        assert escalation.is_overdue(CUTOFF)
+        assert not escalation.case.is_finished
+
+
+def test_nothing_happened_to_an_escalation_after_the_cutoff(demo):
+    moments = [
+        moment
+        for row in Escalation.objects.values_list(
+            "created_at", "first_action_at", "callback_at", "returned_at", "closed_at"
+        )
+        for moment in row
+        if moment is not None
+    ]
+    assert max(moments) < CUTOFF
+    assert max(Escalation.history.values_list("history_date", flat=True)) < CUTOFF
+
+
+def test_every_escalation_has_a_history_row_per_change_ending_in_its_state(demo):
+    history = {}
+    for record in Escalation.history.order_by("history_date", "history_id"):
+        history.setdefault(record.id, []).append(record)
+    rows = escalations()
+    assert set(history) == {e.pk for e in rows}
+    for escalation in rows:
+        records = history[escalation.pk]
+        first, last = records[0], records[-1]
+        assert (first.history_type, first.history_change_reason) == ("+", "created")
+        assert first.history_date == escalation.created_at
+        assert first.history_user_id == escalation.created_by_id
+        assert first.status == EscalationStatus.NEW and first.version == 1
+        assert [r.history_type for r in records[1:]] == ["~"] * (len(records) - 1)
+        assert [r.version for r in records] == list(range(1, len(records) + 1))
+        assert {r.history_change_reason for r in records} <= set(ESCALATION_HISTORY_REASONS)
+        # In the order the escalation services allow: a department's callback and decision
+        # before it closes; after a return, only the contact centre's callback.
+        reasons = " ".join(r.history_change_reason for r in records)
+        department = r"( contacted citizen( decided)?( closed)?)"
+        sent_back = r"( returned( callback)?)"
+        assert re.fullmatch(rf"created( accepted)?({department}|{sent_back})?", reasons), (
+            escalation.pk,
+            reasons,
+        )
+        for field in ("status", "owner_id", "callback_at", "closed_at", "decided_on", "version"):
+            assert getattr(last, field) == getattr(escalation, field), (escalation.pk, field)
+        if escalation.callback_at is not None:
+            callback = next(r for r in records if r.callback_at is not None)
+            assert callback.history_date == escalation.callback_at
+            assert callback.history_change_reason in ("callback", "contacted citizen")
+
+
+def history_shape(escalation: Escalation) -> list[tuple]:
+    """What each history row says happened, without the moments (the services use `now`)."""
+    return [
+        (
+            r.history_change_reason,
+            r.history_type,
+            r.status,
+            r.version,
+            r.owner_id is not None,
+            r.first_action_at is not None,
+            r.callback_at is not None,
+            r.returned_at is not None,
+            r.decided_on is not None,
+            r.closed_at is not None,
+        )
+        for r in escalation.history.order_by("history_date", "history_id")
+    ]
+
+
+def demo_escalation_with(reasons: str, *, besides: Escalation) -> Escalation:
+    for escalation in Escalation.objects.exclude(pk=besides.pk).order_by("id"):
+        shape = history_shape(escalation)
+        if " ".join(row[0] for row in shape) == reasons:
+            return escalation
+    raise AssertionError(f"the demo has no escalation with the history {reasons!r}")
+
+
+@pytest.mark.parametrize("path", ["department decides", "returned"])
+def test_the_demo_writes_escalation_history_as_the_services_do(demo, path):
+    from cases.services import case_create, contact_add
+    from cases.services.escalation import (
+        escalation_accept,
+        escalation_close,
+        escalation_contact_citizen,
+        escalation_create,
+        escalation_decide,
+        escalation_return,
+    )
+
+    service = Service.objects.get(code="bygglov-nybyggnad-tillbyggnad")
+    agent = User.objects.get(username="agent")
+    officer = User.objects.get(username="helena.aberg")
+    case = case_create(
+        channel=Channel.PHONE,
+        summary="Hur långt har min ansökan kommit?",
+        service=service,
+        by=agent,
+    )
+    escalation = escalation_create(
+        case=case,
+        unit=service.escalation_unit,
+        by=agent,
+        question=case.summary,
+        callback_channel=Channel.PHONE,
+        callback_to="070-174 06 10",
+    )
+    escalation_accept(escalation=escalation, by=officer)
+    if path == "department decides":
+        escalation_contact_citizen(
+            escalation=escalation, by=officer, channel=Channel.PHONE, text="Ringde upp."
+        )
+        today = timezone.localdate()
+        escalation_decide(escalation=escalation, by=officer, decision="Beviljat.", decided_on=today)
+        escalation_close(escalation=escalation, by=officer, rosa_level=5)
+        reasons = "created accepted contacted citizen decided closed"
+    else:
+        escalation_return(escalation=escalation, by=officer, answer="Kundtjänst kan svara.")
+        contact_add(case=case, channel=Channel.PHONE, direction=Direction.OUT, by=agent)
+        reasons = "created accepted returned callback"
+
+    demo_escalation = demo_escalation_with(reasons, besides=escalation)
+    assert history_shape(escalation) == history_shape(demo_escalation)
 
 
 # --- What the demand looks like -----------------------------------------------------------------
@@ -447,6 +793,8 @@ def test_every_row_has_a_creation_history_row_dated_when_it_happened(demo):
     contact_record = contact.history.get()
     assert contact_record.history_date == contact.occurred_at
     assert contact_record.history_user_id == contact.handled_by_id
+    # Bookkeeping dates are those of the moments the rows stand for, not of the load.
+    assert not Contact.objects.exclude(created_at=F("occurred_at")).exists()
 
 
 def test_every_demo_service_has_an_agreement_at_its_agreed_level(demo):

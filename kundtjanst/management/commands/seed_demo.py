@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from cases.demo import data
 from cases.demo.generator import DemoSummary, seed_demo
-from cases.models import Channel
+from cases.models import Channel, EscalationStatus
 from checklists.demo_loader import demo_agreements_ensure, demo_checklists_ensure
 from kundtjanst.workdays import calendar_days_refresh
 
@@ -81,6 +81,16 @@ class Command(BaseCommand):
             for channel, count in summary.channels.most_common()
         )
         self.stdout.write(f"Första kontaktens kanal: {mix}.")
+        escalations = sum(summary.escalations.values())
+        if escalations:
+            by_status = ", ".join(
+                f"{EscalationStatus(status).label.lower()} {summary.escalations[status]}"
+                for status in EscalationStatus.values
+            )
+            self.stdout.write(
+                f"Överlämningar: {escalations} ({by_status}); "
+                f"{summary.overdue} med passerad utlovad återkoppling."
+            )
 
     def _logins(self) -> None:
         self.stdout.write("\nDemoinloggningar (användarnamn / lösenord):")
