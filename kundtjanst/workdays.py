@@ -105,3 +105,11 @@ def closure_day_set(*, date: dt.date, reason: str = "", closed: bool = True) -> 
         ClosureDay.objects.filter(date=date).delete()
     latest = CalendarDay.objects.order_by("-date").values_list("date", flat=True).first()
     calendar_days_refresh(until=max(latest or date, date))
+
+
+def calendar_ensure(*, until: dt.date) -> None:
+    """Make sure the calendar table reaches `until` (a query counting working days joins on it;
+    a date past its end would count as no working day at all)."""
+    if not CalendarDay.objects.filter(date__gte=until).exists():
+        today = timezone.localdate()
+        calendar_days_refresh(until=max(until, dt.date(today.year + 5, 12, 31)))

@@ -18,6 +18,7 @@ from cases.models.escalation import (
     Unit,
 )
 from cases.models.organisation import Department, Service, StaffProfile, SubjectArea
+from cases.models.survey import SurveyAnswer, SurveyQuestion
 
 __all__ = [
     "Attachment",
@@ -38,5 +39,7 @@ __all__ = [
     "Service",
     "StaffProfile",
     "SubjectArea",
+    "SurveyAnswer",
+    "SurveyQuestion",
     "Unit",
 ]

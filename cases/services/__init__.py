@@ -8,5 +8,7 @@ from cases.services.case import *  # noqa: F403
 from cases.services.case import __all__ as _case_all
 from cases.services.escalation import *  # noqa: F403
 from cases.services.escalation import __all__ as _escalation_all
+from cases.services.survey import *  # noqa: F403
+from cases.services.survey import __all__ as _survey_all
 
-__all__ = [*_case_all, *_escalation_all]
+__all__ = [*_case_all, *_escalation_all, *_survey_all]

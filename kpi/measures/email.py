@@ -1,0 +1,98 @@
+"""KKiK e-mail measure (mått: svar på e-post), DOMAIN.md.
+
+Population: cases whose first contact is an inbound e-mail, attributed to the local date the
+e-mail was received (`Case.created_at`, the first contact's time).
+Reply: the case's earliest outbound contact, on any channel, at or after the receipt.
+Deadline for N working days: d0 = the receipt's local date if it is a working day, else the
+next working day; t0 = the receipt's local clock time on a working day, else 00:00; the deadline
+is t0 on the N-th working day after d0. Answered within N ⇔ reply ≤ deadline.
+
+In the database, with the calendar table's running working-day index `idx` (a day off carries
+the index of the working day before it):
+    k0      = idx(receipt date) if it is a working day else idx(receipt date) + 1
+    elapsed = idx(reply date) − k0 + (0 if the reply date is a working day and the reply's clock
+              time ≤ t0 else 1)
+and the reply is within N working days exactly when elapsed ≤ N. Buckets (exclusive):
+"1" elapsed ≤ 1; "2" 1 < elapsed ≤ 2; "5" 2 < elapsed ≤ 5; "10" 5 < elapsed ≤ 10;
+"unanswered": no reply, or elapsed > 10.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Case as SqlCase
+from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, When
+from django.db.models.functions import TruncTime
+
+from cases.models import Case, Channel, Contact, Direction
+from kpi.measures.common import MeasureFilters, calendar, local_date, local_zone, share
+from kundtjanst.workdays import calendar_ensure
+
+BUCKETS = (("1", 0, 1), ("2", 1, 2), ("5", 2, 5), ("10", 5, 10))
+
+
+@dataclass(frozen=True)
+class EmailMeasure:
+    received: int
+    buckets: dict[str, int]  # "1", "2", "5", "10", "unanswered"
+
+    @property
+    def within_1_working_day(self) -> Decimal | None:
+        return share(self.buckets["1"], self.received)
+
+    @property
+    def within_2_working_days(self) -> Decimal | None:
+        return share(self.buckets["1"] + self.buckets["2"], self.received)
+
+
+def email_cases(filters: MeasureFilters) -> QuerySet[Case]:
+    """The measure's population with `elapsed` (working days to the reply; None unanswered)."""
+    calendar_ensure(until=filters.date_to + dt.timedelta(days=60))
+    zone = local_zone()
+    first_reply = (
+        Contact.objects.filter(
+            case=OuterRef("pk"), direction=Direction.OUT, occurred_at__gte=OuterRef("created_at")
+        )
+        .order_by("occurred_at")
+        .values("occurred_at")[:1]
+    )
+    qs = filters.on_cases(Case.objects.filter(channel=Channel.EMAIL))
+    qs = qs.annotate(received_day=local_date("created_at")).filter(
+        received_day__gte=filters.date_from, received_day__lte=filters.date_to
+    )
+    qs = qs.annotate(
+        first_reply=Subquery(first_reply),
+        received_time=TruncTime("created_at", tzinfo=zone),
+        received_working=calendar("received_day", "is_working_day"),
+        received_index=calendar("received_day", "working_day_index"),
+        reply_day=local_date("first_reply"),
+        reply_time=TruncTime("first_reply", tzinfo=zone),
+    ).annotate(
+        reply_working=calendar("reply_day", "is_working_day"),
+        reply_index=calendar("reply_day", "working_day_index"),
+    )
+    day_zero = SqlCase(
+        When(received_working=True, then=F("received_index")),
+        default=F("received_index") + 1,
+        output_field=IntegerField(),
+    )
+    by_t0 = Q(reply_working=True) & (
+        Q(received_working=True, reply_time__lte=F("received_time"))
+        | Q(received_working=False, reply_time__lte=dt.time(0, 0))
+    )
+    late = SqlCase(When(by_t0, then=0), default=1, output_field=IntegerField())
+    return qs.annotate(elapsed=F("reply_index") - day_zero + late)
+
+
+def email_measure(filters: MeasureFilters) -> EmailMeasure:
+    aggregates = {"received": Count("pk")}
+    for name, low, high in BUCKETS:
+        aggregates[f"b{name}"] = Count("pk", filter=Q(elapsed__gt=low, elapsed__lte=high))
+    aggregates["b1"] = Count("pk", filter=Q(elapsed__lte=1))
+    row = email_cases(filters).aggregate(**aggregates)
+    buckets = {name: row[f"b{name}"] for name, _low, _high in BUCKETS}
+    buckets["unanswered"] = row["received"] - sum(buckets.values())
+    return EmailMeasure(received=row["received"], buckets=buckets)

@@ -1,0 +1,84 @@
+"""KKiK phone measure (mått: direkt svar i telefon), DOMAIN.md.
+
+Population: inbound calls offered in the period (local date of `Contact.occurred_at`, the offer
+time); abandoned calls (no `answered_at`) stay in it.
+- answered within 60 s: `answered_at − occurred_at ≤ 60 s` (menu/IVR time before a person
+  answers counts as waiting);
+- direct answer: answered within 60 s, the call is its case's first inbound contact, and the case
+  was resolved directly (ADR 0004).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import (
+    Count,
+    DurationField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+)
+
+from cases.models import Channel, Contact, Direction
+from kpi.measures.common import MeasureFilters, local_date, share
+
+ANSWER_LIMIT = dt.timedelta(seconds=60)
+
+
+@dataclass(frozen=True)
+class PhoneMeasure:
+    offered: int
+    answered_within_60s_count: int
+    direct_answer_count: int
+
+    @property
+    def answered_within_60s(self) -> Decimal | None:
+        return share(self.answered_within_60s_count, self.offered)
+
+    @property
+    def direct_answer(self) -> Decimal | None:
+        return share(self.direct_answer_count, self.offered)
+
+
+def offered_calls(filters: MeasureFilters) -> QuerySet[Contact]:
+    calls = Contact.objects.filter(channel=Channel.PHONE, direction=Direction.IN)
+    calls = filters.on_cases(calls, prefix="case__")
+    earlier_inbound = Contact.objects.filter(case=OuterRef("case"), direction=Direction.IN).filter(
+        Q(occurred_at__lt=OuterRef("occurred_at"))
+        | Q(occurred_at=OuterRef("occurred_at"), pk__lt=OuterRef("pk"))
+    )
+    return (
+        calls.annotate(offered_day=local_date("occurred_at"))
+        .filter(offered_day__gte=filters.date_from, offered_day__lte=filters.date_to)
+        .annotate(
+            wait=ExpressionWrapper(
+                F("answered_at") - F("occurred_at"), output_field=DurationField()
+            ),
+            first_inbound=~Exists(earlier_inbound),
+        )
+    )
+
+
+def answered_in_time_q() -> Q:
+    return Q(answered_at__isnull=False, wait__lte=ANSWER_LIMIT)
+
+
+def phone_measure(filters: MeasureFilters) -> PhoneMeasure:
+    in_time = answered_in_time_q()
+    direct = in_time & Q(first_inbound=True, case__resolved_directly=True)
+    row = offered_calls(filters).aggregate(
+        offered=Count("pk"),
+        in_time=Count("pk", filter=in_time),
+        direct=Count("pk", filter=direct),
+    )
+    return PhoneMeasure(
+        offered=row["offered"],
+        answered_within_60s_count=row["in_time"],
+        direct_answer_count=row["direct"],
+    )
