@@ -4,6 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from checklists import views as checklist_views
+from kpi import api as kpi_api
 from kundtjanst import views
 
 urlpatterns = [
@@ -22,6 +23,7 @@ urlpatterns = [
     path("checklists/", include("checklists.urls")),
     path("fragor-och-svar/", checklist_views.public_faq, name="public_faq"),
     path("fragor-och-svar/<int:version_id>/", checklist_views.public_answer, name="public_answer"),
+    path("api/v1/kpi/kkik", kpi_api.KkikReportApi.as_view(), name="api-kkik"),
     path("api/v1/", include("cases.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

@@ -265,3 +265,93 @@ def test_an_empty_period_has_null_shares(db):
     assert report["phone"]["direct_answer"] is None
     assert report["direct_answer_rate"] == {"resolved": 0, "rate": None, "by_department": {}}
     assert Contact.objects.count() == 0
+
+
+# ---------------------------------------------------------------------------------------------
+# The same figures through the command (JSON, CSV, XLSX) and the API
+
+
+def run_report(*args: str) -> str:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("kkik_report", *args, stdout=out)
+    return out.getvalue()
+
+
+def test_command_prints_the_contract_as_json(emails, calls):
+    import json
+
+    printed = json.loads(run_report("--from", "2026-01-01", "--to", "2026-12-31"))
+
+    assert printed == kkik_report(**YEAR_2026)
+    only_skola = json.loads(
+        run_report("--from", "2026-01-01", "--to", "2026-12-31", "--department", "skola")
+    )
+    assert only_skola["phone"] == {
+        "offered": 1,
+        "answered_within_60s": 100.0,
+        "direct_answer": 100.0,
+    }
+    assert only_skola["email"]["received"] == 0
+
+
+def test_csv_and_xlsx_carry_the_same_figures_and_each_department(emails, calls, tmp_path):
+    import csv
+
+    from openpyxl import load_workbook
+
+    rows = list(
+        csv.DictReader(
+            run_report("--from", "2026-01-01", "--to", "2026-12-31", "--format", "csv").splitlines()
+        )
+    )
+    figures = {(r["department"], r["figure"]): r["value"] for r in rows}
+    assert figures[("", "email.within_1_working_day")] == "68.4"
+    assert figures[("", "email.buckets.unanswered")] == "2"
+    assert figures[("", "courtesy.index")] == ""  # null
+    assert figures[("", "direct_answer_rate.by_department.skola")] == "100.0"
+    assert figures[("bygg", "phone.offered")] == "5"
+    assert figures[("skola", "email.within_1_working_day")] == ""
+
+    target = tmp_path / "kkik.xlsx"
+    run_report(
+        "--from", "2026-01-01", "--to", "2026-12-31", "--format", "xlsx", "--output", str(target)
+    )
+    sheet = load_workbook(target).active
+    cells = [tuple(row) for row in sheet.iter_rows(values_only=True)]
+    assert cells[0] == ("period_from", "period_to", "department", "figure", "value")
+    xlsx = {(r[2] or "", r[3]): r[4] for r in cells[1:]}
+    assert xlsx[("", "email.within_1_working_day")] == 68.4
+    assert xlsx[("bygg", "phone.offered")] == 5
+    assert len(xlsx) == len(figures)
+
+
+def test_command_refuses_bad_input_clearly(db):
+    from django.core.management import CommandError
+
+    with pytest.raises(CommandError, match="not a date"):
+        run_report("--from", "2026-13-01", "--to", "2026-12-31")
+    with pytest.raises(CommandError, match="after"):
+        run_report("--from", "2026-12-31", "--to", "2026-01-01")
+    with pytest.raises(CommandError, match="unknown department"):
+        run_report("--from", "2026-01-01", "--to", "2026-12-31", "--department", "nope")
+
+
+def test_api_serves_the_same_report_to_those_who_may_see_it(
+    emails, calls, client_for, manager, agent, dept_user
+):
+    url = "/api/v1/kpi/kkik?from=2026-01-01&to=2026-12-31"
+
+    assert client_for(manager).get(url).json() == kkik_report(**YEAR_2026)
+    own = client_for(dept_user).get(url).json()
+    assert own == kkik_report(**YEAR_2026, department="bygg")
+    assert client_for(dept_user).get(url + "&department=skola").status_code == 403
+    assert client_for(agent).get(url).status_code == 403
+    bad = client_for(manager).get("/api/v1/kpi/kkik?from=2026-12-31&to=2026-01-01")
+    assert bad.status_code == 400 and "to" in bad.json()
+    assert client_for(manager).get("/api/v1/kpi/kkik?to=2026-01-01").json() == {
+        "from": ["Det här fältet är obligatoriskt."]
+    }

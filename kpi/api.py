@@ -1,0 +1,68 @@
+"""The KKiK report in the REST API: `/api/v1/kpi/kkik?from=YYYY-MM-DD&to=YYYY-MM-DD
+[&department=CODE]` answers exactly what `manage.py kkik_report --format json` prints."""
+
+from typing import Any
+
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from cases.api.views import ApiView, _query
+from cases.models import Department
+from cases.permissions import user_department_id
+from kpi.report import kkik_report
+from kundtjanst import roles
+from kundtjanst.errors import NotAllowedError
+
+
+class KkikQuerySerializer(serializers.Serializer):
+    to = serializers.DateField(help_text="Last day, inclusive (Europe/Stockholm).")
+    department = serializers.SlugRelatedField(
+        slug_field="code", queryset=Department.objects.all(), required=False
+    )
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if attrs["from"] > attrs["to"]:
+            raise serializers.ValidationError({"to": ["Slutdatum ligger före startdatum."]})
+        return attrs
+
+
+# "from" is a Python keyword, so the field is declared by name.
+KkikQuerySerializer._declared_fields["from"] = serializers.DateField(
+    help_text="First day, inclusive (Europe/Stockholm)."
+)
+
+
+class KkikReportApi(ApiView):
+    @extend_schema(
+        tags=["kpi"],
+        parameters=[KkikQuerySerializer],
+        responses={
+            200: OpenApiResponse(description="The KKiK report contract (see README)."),
+            400: OpenApiResponse(description="Bad or missing dates, unknown department."),
+            403: OpenApiResponse(description="Not a team lead, manager or department staff."),
+        },
+    )
+    def get(self, request: Request) -> Response:
+        """The KKiK figures for the period: team leads and managers for any department,
+        department staff for their own."""
+        user = request.user
+        params = _query(request, KkikQuerySerializer)
+        department = params.get("department")
+        if not roles.has_role(user, roles.TEAM_LEAD, roles.MANAGER):
+            own = user_department_id(user) if roles.has_role(user, roles.DEPARTMENT) else None
+            if own is None:
+                raise NotAllowedError("not-allowed", "Din roll får inte se KKiK-rapporten.")
+            if department is not None and department.pk != own:
+                raise NotAllowedError(
+                    "not-allowed", "Du kan bara se din egen förvaltnings siffror."
+                )
+            department = Department.objects.get(pk=own)
+        return Response(
+            kkik_report(
+                date_from=params["from"],
+                date_to=params["to"],
+                department=department.code if department else "",
+            )
+        )
