@@ -116,6 +116,8 @@ class Case(models.Model):
     )
     summary = models.CharField(_("sammanfattning"), max_length=300)
     notes = models.TextField(_("anteckningar"), blank=True)
+    # The case's number in the system it was imported from (import_contacts' `case_ref`).
+    external_ref = models.CharField(_("extern referens"), max_length=100, blank=True, db_index=True)
     rosa_level = models.PositiveSmallIntegerField(
         _("ROSA-nivå"), choices=RosaLevel.choices, null=True, blank=True
     )
@@ -199,6 +201,8 @@ class Contact(models.Model):
         verbose_name=_("hanterad av"),
     )
     text = models.TextField(_("text"), blank=True)
+    # The contact's id in the system it was imported from: importing it again changes nothing.
+    external_id = models.CharField(max_length=100, null=True, blank=True, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords(excluded_fields=["created_at"])
 
