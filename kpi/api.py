@@ -10,10 +10,8 @@ from rest_framework.response import Response
 
 from cases.api.views import ApiView, _query
 from cases.models import Department
-from cases.permissions import user_department_id
+from kpi.permissions import figures_department
 from kpi.report import kkik_report
-from kundtjanst import roles
-from kundtjanst.errors import NotAllowedError
 
 
 class KkikQuerySerializer(serializers.Serializer):
@@ -47,22 +45,13 @@ class KkikReportApi(ApiView):
     def get(self, request: Request) -> Response:
         """The KKiK figures for the period: team leads and managers for any department,
         department staff for their own."""
-        user = request.user
         params = _query(request, KkikQuerySerializer)
-        department = params.get("department")
-        if not roles.has_role(user, roles.TEAM_LEAD, roles.MANAGER):
-            own = user_department_id(user) if roles.has_role(user, roles.DEPARTMENT) else None
-            if own is None:
-                raise NotAllowedError("not-allowed", "Din roll får inte se KKiK-rapporten.")
-            if department is not None and department.pk != own:
-                raise NotAllowedError(
-                    "not-allowed", "Du kan bara se din egen förvaltnings siffror."
-                )
-            department = Department.objects.get(pk=own)
+        requested = params.get("department")
+        department = figures_department(request.user, requested.code if requested else "")
         return Response(
             kkik_report(
                 date_from=params["from"],
                 date_to=params["to"],
-                department=department.code if department else "",
+                department=department,
             )
         )

@@ -15,3 +15,12 @@ class PeriodForm(DateRangeForm):
         to_field_name="code",
         empty_label=_("Alla"),
     )
+
+
+class DashboardForm(PeriodForm):
+    """The dashboard's period (default: this year) and department."""
+
+
+class MeasureCasesForm(PeriodForm):
+    measure = forms.ChoiceField(choices=[(m, m) for m in ("email", "phone", "direct", "courtesy")])
+    part = forms.CharField(required=False, max_length=20)

@@ -132,7 +132,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "cases:contact_new"
+LOGIN_REDIRECT_URL = "home"  # each role lands where its work is (kundtjanst.views.home)
 LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "sv"
@@ -225,3 +225,16 @@ MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 MEDIA_URL = "/media-is-not-served/"
 ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_MB", 25) * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # Django's default; files stream to disk above it
+
+# The manager dashboard (kpi/): the direct-answer target, the traffic lights (good ≥ first,
+# OK ≥ second, otherwise "Under medel"), and the contact centre's opening hours per ISO weekday
+# (hour from, hour to) for the hour-of-week flow.
+KPI_DIRECT_ANSWER_TARGET = env_int("KPI_DIRECT_ANSWER_TARGET", 70)
+KPI_THRESHOLDS = {
+    "email_within_1": (80, 70),
+    "phone_answered_60s": (80, 60),
+    "phone_direct": (60, 45),
+    "courtesy_index": (80, 70),
+    "direct_answer_rate": (KPI_DIRECT_ANSWER_TARGET, KPI_DIRECT_ANSWER_TARGET - 10),
+}
+KPI_OPENING_HOURS = {1: (8, 17), 2: (8, 17), 3: (8, 17), 4: (8, 17), 5: (8, 16)}

@@ -13,7 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import TruncDate
 
 from kundtjanst.models import CalendarDay
@@ -26,6 +26,15 @@ def local_zone() -> ZoneInfo:
 def local_date(field: str) -> TruncDate:
     """The Europe/Stockholm date of an instant, computed in the database."""
     return TruncDate(field, tzinfo=local_zone())
+
+
+def in_period(field: str, date_from: dt.date, date_to: dt.date) -> Q:
+    """Instants whose Europe/Stockholm local date lies in [date_from, date_to] — as a range on
+    the stored UTC instant, so the database uses its index instead of converting every row."""
+    zone = local_zone()
+    start = dt.datetime.combine(date_from, dt.time.min, tzinfo=zone)
+    end = dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time.min, tzinfo=zone)
+    return Q(**{f"{field}__gte": start, f"{field}__lt": end})
 
 
 def calendar(date_annotation: str, column: str) -> Subquery:
@@ -46,6 +55,9 @@ class MeasureFilters:
     service: str = ""
     subject_area: str = ""
     channel: str = ""
+
+    def period(self, field: str) -> Q:
+        return in_period(field, self.date_from, self.date_to)
 
     def on_cases(self, qs: QuerySet, prefix: str = "") -> QuerySet:
         """Apply the slices to a queryset of cases (or, with `prefix="case__"`, of rows that

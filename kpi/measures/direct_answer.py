@@ -13,7 +13,7 @@ from decimal import Decimal
 from django.db.models import Count, Q, QuerySet
 
 from cases.models import Case
-from kpi.measures.common import MeasureFilters, local_date, share
+from kpi.measures.common import MeasureFilters, share
 
 GROUPS = {
     "department": "department__code",
@@ -38,9 +38,7 @@ def resolved_cases(filters: MeasureFilters) -> QuerySet[Case]:
     qs = filters.on_cases(Case.objects.filter(resolved_directly__isnull=False))
     if filters.channel:
         qs = qs.filter(channel=filters.channel)
-    return qs.annotate(first_day=local_date("created_at")).filter(
-        first_day__gte=filters.date_from, first_day__lte=filters.date_to
-    )
+    return qs.filter(filters.period("created_at"))
 
 
 def direct_answer_rate(filters: MeasureFilters) -> DirectAnswerRate:

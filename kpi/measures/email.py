@@ -60,9 +60,7 @@ def email_cases(filters: MeasureFilters) -> QuerySet[Case]:
         .values("occurred_at")[:1]
     )
     qs = filters.on_cases(Case.objects.filter(channel=Channel.EMAIL))
-    qs = qs.annotate(received_day=local_date("created_at")).filter(
-        received_day__gte=filters.date_from, received_day__lte=filters.date_to
-    )
+    qs = qs.filter(filters.period("created_at")).annotate(received_day=local_date("created_at"))
     qs = qs.annotate(
         first_reply=Subquery(first_reply),
         received_time=TruncTime("created_at", tzinfo=zone),

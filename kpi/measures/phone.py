@@ -26,7 +26,7 @@ from django.db.models import (
 )
 
 from cases.models import Channel, Contact, Direction
-from kpi.measures.common import MeasureFilters, local_date, share
+from kpi.measures.common import MeasureFilters, share
 
 ANSWER_LIMIT = dt.timedelta(seconds=60)
 
@@ -53,15 +53,9 @@ def offered_calls(filters: MeasureFilters) -> QuerySet[Contact]:
         Q(occurred_at__lt=OuterRef("occurred_at"))
         | Q(occurred_at=OuterRef("occurred_at"), pk__lt=OuterRef("pk"))
     )
-    return (
-        calls.annotate(offered_day=local_date("occurred_at"))
-        .filter(offered_day__gte=filters.date_from, offered_day__lte=filters.date_to)
-        .annotate(
-            wait=ExpressionWrapper(
-                F("answered_at") - F("occurred_at"), output_field=DurationField()
-            ),
-            first_inbound=~Exists(earlier_inbound),
-        )
+    return calls.filter(filters.period("occurred_at")).annotate(
+        wait=ExpressionWrapper(F("answered_at") - F("occurred_at"), output_field=DurationField()),
+        first_inbound=~Exists(earlier_inbound),
     )
 
 

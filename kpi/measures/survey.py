@@ -12,10 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 
 from cases.models import SurveyAnswer, SurveyQuestion
-from kpi.measures.common import MeasureFilters, local_date, one_decimal, share
+from kpi.measures.common import MeasureFilters, one_decimal, share
 
 PUBLISH_MIN_ANSWERS = 30
 
@@ -42,20 +42,23 @@ class SurveyMeasure:
         return share(self.good, self.rated)
 
 
-def survey_measure(
+def rated_contacts(
     filters: MeasureFilters, question: str = SurveyQuestion.COURTESY
-) -> SurveyMeasure:
+) -> QuerySet[SurveyAnswer]:
+    """The answers behind the measure: about contacts in the period."""
     answers = filters.on_cases(
         SurveyAnswer.objects.filter(question=question), prefix="contact__case__"
     )
     if filters.channel:
         answers = answers.filter(contact__channel=filters.channel)
-    row = (
-        answers.annotate(contact_day=local_date("contact__occurred_at"))
-        .filter(contact_day__gte=filters.date_from, contact_day__lte=filters.date_to)
-        .aggregate(
-            rated=Count("pk"), grade_sum=Sum("grade"), good=Count("pk", filter=Q(grade__gte=4))
-        )
+    return answers.filter(filters.period("contact__occurred_at"))
+
+
+def survey_measure(
+    filters: MeasureFilters, question: str = SurveyQuestion.COURTESY
+) -> SurveyMeasure:
+    row = rated_contacts(filters, question).aggregate(
+        rated=Count("pk"), grade_sum=Sum("grade"), good=Count("pk", filter=Q(grade__gte=4))
     )
     return SurveyMeasure(
         question=question,

@@ -1,6 +1,7 @@
 """How figures read in Swedish: durations in minutes, hours or days, shares as percent."""
 
 import datetime as dt
+from decimal import Decimal
 
 from django import template
 from django.utils.translation import gettext as _
@@ -30,3 +31,21 @@ def percent(value: float | None) -> str:
     if value is None:
         return "–"
     return f"{_decimal(value * 100)} %"
+
+
+@register.filter
+def decimal_comma(value: object) -> str:
+    """79.5 → "79,5" (Swedish decimal comma); None → ""."""
+    if value is None or value == "":
+        return ""
+    return str(value).replace(".", ",")
+
+
+@register.filter
+def signed(value: object) -> str:
+    """A change with its sign: +2,5 / −1,0 / ±0,0."""
+    if value is None:
+        return ""
+    number = Decimal(str(value))
+    sign = "+" if number > 0 else "−" if number < 0 else "±"
+    return sign + decimal_comma(abs(number))

@@ -11,12 +11,12 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PHONE = {"width": 390, "height": 844}
 
 
-def log_in(page, live_server, username="agnes"):
+def log_in(page, live_server, username="agnes", lands_on="**/cases/new/"):
     page.goto(f"{live_server.url}/login/")
     page.get_by_label("Användarnamn").fill(username)
     page.get_by_label("Lösenord").fill("lösenord-för-test")
     page.get_by_role("button", name="Logga in").click()
-    page.wait_for_url("**/cases/new/")
+    page.wait_for_url(lands_on)
 
 
 def test_agent_logs_a_phone_call_and_resolves_it_directly(

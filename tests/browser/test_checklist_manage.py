@@ -22,7 +22,7 @@ def test_department_user_writes_a_checklist_and_submits_it(
     page, live_server, dept_user, service, publish_checklist, axe_check, screenshot
 ):
     publish_checklist(title="Eldningsförbud – vad gäller?", review_by="2020-01-01")
-    log_in(page, live_server, username="bertil")
+    log_in(page, live_server, username="bertil", lands_on="**/escalations/")
     page.get_by_role("link", name="Checklistor").click()
     page.wait_for_url("**/checklists/manage/")
     page.get_by_role("heading", name="Att granska").wait_for()
