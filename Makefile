@@ -48,6 +48,8 @@ bench: install-test
 	DEBUG=1 $(PY) -m bench.seed_demo
 	DEBUG=1 $(PY) -m bench.search_relevance
 	DEBUG=1 $(PY) -m bench.search
+	DEBUG=1 $(PY) -m bench.import_contacts
+	DEBUG=1 $(PY) -m bench.kkik
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
