@@ -159,6 +159,7 @@ HISTORY_REASONS = {
     "returned from department": _("ärendet gick tillbaka till kundtjänst"),
     "closed": _("avslutade ärendet"),
     "reopened": _("öppnade ärendet igen"),
+    "imported": _("importerade ärendet från det tidigare systemet"),
 }
 
 

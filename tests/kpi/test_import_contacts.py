@@ -185,6 +185,16 @@ def test_every_new_case_and_contact_has_an_imported_history_row(department, csv_
     assert {h.case_id for h in contact_history} == {case.pk}
 
 
+def test_the_case_page_says_the_case_was_imported(department, csv_file, agent_client):
+    contacts_import(path=csv_file(row("c1", "A", department="bygg")))
+
+    case = Case.objects.get()
+    page = agent_client.get(f"/cases/{case.reference}/").content.decode()
+
+    assert "importerade ärendet från det tidigare systemet" in page
+    assert "skapade ärendet" not in page
+
+
 def test_the_first_contact_sets_channel_and_start_and_ties_go_by_file_order(csv_file):
     path = csv_file(
         row("w", "D", channel="web", occurred_at="2026-03-02T12:00:00+01:00"),
