@@ -1134,7 +1134,7 @@ def machine() -> dict[str, Any]:
         "python": platform.python_version(),
         "platform": platform.platform(),
         "cpus": os.cpu_count(),
-        "load_average_at_start": [round(x, 2) for x in os.getloadavg()],
+        "load_average_before_timing": [round(x, 2) for x in os.getloadavg()],
     }
     try:
         for line in Path("/proc/cpuinfo").read_text().splitlines():

@@ -20,3 +20,12 @@ def widget(field: BoundField) -> SafeString:
     if described:
         attrs["aria-describedby"] = " ".join(described)
     return field.as_widget(attrs=attrs)
+
+
+@register.filter
+def person(user: object) -> str:
+    """A user's full name, else username; "–" when there is nobody (e.g. a deleted user)."""
+    if user is None:
+        return "–"
+    full_name = getattr(user, "get_full_name", lambda: "")()
+    return full_name or getattr(user, "username", "") or "–"

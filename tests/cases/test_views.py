@@ -303,3 +303,13 @@ def test_department_user_may_resolve_at_level_six_on_own_case(client_for, dept_u
 
 def test_health_needs_no_login(client):
     assert client.get(reverse("health")).json() == {"status": "ok"}
+
+
+def test_a_case_nobody_is_assigned_to_still_shows(agent_client, make_case):
+    case = make_case()
+    Case.objects.filter(pk=case.pk).update(assigned_to=None)  # e.g. the user was deleted
+
+    response = agent_client.get(reverse("cases:detail", args=[case.reference]))
+
+    assert response.status_code == 200
+    assert "<dt>Handläggare</dt><dd>–</dd>" in response.content.decode()
