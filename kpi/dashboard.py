@@ -17,6 +17,7 @@ from cases.models import SurveyQuestion
 from kpi import measures
 from kpi.measures import flows
 from kpi.measures.decisions import decision_days
+from kpi.measures.direct_answer import contacts_before_answer
 from kpi.measures.response_times import response_times
 
 LIGHT_LABELS = {"good": _("Bra"), "ok": _("OK"), "low": _("Under medel")}
@@ -219,6 +220,7 @@ def dashboard(filters: measures.MeasureFilters) -> dict[str, Any]:
         "response_times": response_times(filters),
         "decisions": decision_days(filters),
         "repeat": flows.repeat_contacts(filters),
+        "before_answer": contacts_before_answer(filters),
     }
     context["heat_rows"] = heat_rows(context["hour_of_week"])
     context["heat_hours"] = list(range(24))

@@ -10,10 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 
-from cases.models import Case
-from kpi.measures.common import MeasureFilters, share
+from cases.models import Case, Direction
+from kpi.measures.common import MeasureFilters, one_decimal, share
 
 GROUPS = {
     "department": "department__code",
@@ -62,3 +62,33 @@ def direct_answer_rate_by(filters: MeasureFilters, group: str) -> dict[object, D
         row[column]: DirectAnswerRate(resolved=row["resolved"], direct=row["direct"])
         for row in rows
     }
+
+
+@dataclass(frozen=True)
+class ContactsBeforeAnswer:
+    resolved: int
+    inbound_contacts: int
+
+    @property
+    def mean(self) -> Decimal | None:
+        """Inbound contacts per resolved case up to its resolution, one decimal."""
+        if not self.resolved:
+            return None
+        return one_decimal(Decimal(self.inbound_contacts) / Decimal(self.resolved))
+
+
+def contacts_before_answer(filters: MeasureFilters) -> ContactsBeforeAnswer:
+    """How many times citizens had to get in touch before their question was answered: the
+    inbound contacts at or before `resolved_at`, over the resolved cases of the period."""
+    qs = resolved_cases(filters).filter(resolved_at__isnull=False)
+    row = qs.aggregate(
+        resolved=Count("pk", distinct=True),
+        inbound=Count(
+            "contacts",
+            filter=Q(
+                contacts__direction=Direction.IN,
+                contacts__occurred_at__lte=F("resolved_at"),
+            ),
+        ),
+    )
+    return ContactsBeforeAnswer(resolved=row["resolved"], inbound_contacts=row["inbound"])

@@ -194,3 +194,15 @@ def test_each_role_lands_where_its_work_is(client_for, agent, dept_user, manager
     assert client_for(agent).get("/").url == reverse("cases:contact_new")
     assert client_for(dept_user).get("/").url == reverse("escalations:inbox")
     assert client_for(manager).get("/").url == reverse("kpi:dashboard")
+
+
+def test_contacts_before_the_answer(march, agent):
+    from kpi.measures.direct_answer import contacts_before_answer
+
+    _call, mail, _visit = march
+    services.case_resolve(case=mail, rosa_level=2, by=agent, resolved_at=local(2026, 3, 3, 9, 0))
+
+    measure = contacts_before_answer(MeasureFilters(**MARCH))
+
+    # The call: one inbound contact; the mail: the e-mail and the citizen's follow-up.
+    assert (measure.resolved, measure.inbound_contacts, str(measure.mean)) == (2, 3, "1.5")
