@@ -1296,7 +1296,10 @@ def _ids_reserve(model: type[Model], count: int) -> list[int]:
                     "INSERT INTO sqlite_sequence (name, seq) VALUES (%s, %s)", [table, last]
                 )
             return list(range(start, last + 1))
-    raise NotImplementedError(f"import_contacts does not support {connection.vendor}")
+    # The project runs on SQLite and PostgreSQL only (README); say so instead of guessing.
+    raise ImproperlyConfigured(
+        f"import_contacts reserves ids on SQLite and PostgreSQL only, not {connection.vendor}"
+    )
 
 
 class _Table:

@@ -82,10 +82,10 @@ def _limited(form: DashboardForm, request: AuthenticatedHttpRequest) -> Dashboar
 def _presets() -> list[dict]:
     today = timezone.localdate()
     return [
-        {"label": "I år", "from": today.replace(month=1, day=1), "to": today},
-        {"label": "Senaste 30 dagarna", "from": today - dt.timedelta(days=29), "to": today},
+        {"label": _("I år"), "from": today.replace(month=1, day=1), "to": today},
+        {"label": _("Senaste 30 dagarna"), "from": today - dt.timedelta(days=29), "to": today},
         {
-            "label": "Förra året",
+            "label": _("Förra året"),
             "from": dt.date(today.year - 1, 1, 1),
             "to": dt.date(today.year - 1, 12, 31),
         },
