@@ -77,7 +77,12 @@ from cases.models import (
     SurveyAnswer,
     SurveyQuestion,
 )
-from cases.services import references_allocate_block, resolved_directly_rule, response_time
+from cases.services import (
+    case_facts_rebuild,
+    references_allocate_block,
+    resolved_directly_rule,
+    response_time,
+)
 from kundtjanst.errors import DomainError
 
 __all__ = [
@@ -919,8 +924,20 @@ class _Import:
         self._case_ids()
         self._contacts_write()
         self._stored_cases_update()
-        # Last: the reference counter stays locked from here until commit.
+        # Last: the reference counter stays locked from here until commit (the facts are built
+        # after the cases exist: a few seconds more for a million cases).
         self._cases_write()
+        self._facts_build()
+
+    def _facts_build(self) -> None:
+        """The per-case facts of every case the file added contacts to (set-based)."""
+        touched = [
+            draft.case_id
+            for draft in self.drafts.values()
+            if draft.case_id is not None and draft.new_contacts
+        ]
+        self.progress(f"Bygger nyckeltalsunderlag för {len(touched)} ärenden …")
+        case_facts_rebuild(touched)
 
     def _codes_create(self) -> None:
         for code in self.missing_departments:

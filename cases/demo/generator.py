@@ -63,6 +63,7 @@ from cases.models import (
     OPEN_ESCALATION_STATUSES,
     Attachment,
     Case,
+    CaseFacts,
     CaseStatus,
     Channel,
     Citizen,
@@ -76,10 +77,16 @@ from cases.models import (
     Service,
     StaffProfile,
     SubjectArea,
+    SurveyAnswer,
     Unit,
 )
 from cases.models.case import CONTACT_CENTRE_MAX_ROSA
-from cases.services import references_allocate_block, resolved_directly_rule, response_time
+from cases.services import (
+    case_facts_rebuild,
+    references_allocate_block,
+    resolved_directly_rule,
+    response_time,
+)
 from kundtjanst import roles
 from kundtjanst.workdays import WorkingCalendar
 
@@ -318,6 +325,8 @@ def demo_reset() -> None:
         default_storage.delete(name)
     models = [
         Attachment,
+        CaseFacts,
+        SurveyAnswer,
         Escalation.history.model,
         Contact.history.model,
         Case.history.model,
@@ -1378,4 +1387,6 @@ def seed_demo(
         _statistics_refresh()
         _backdate_bookkeeping()
         _histories_write()
+        write("Bygger nyckeltalsunderlaget …")
+        case_facts_rebuild()
     return summary

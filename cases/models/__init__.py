@@ -17,12 +17,14 @@ from cases.models.escalation import (
     ReminderDigest,
     Unit,
 )
+from cases.models.facts import CaseFacts
 from cases.models.organisation import Department, Service, StaffProfile, SubjectArea
 from cases.models.survey import SurveyAnswer, SurveyQuestion
 
 __all__ = [
     "Attachment",
     "Case",
+    "CaseFacts",
     "CaseStatus",
     "Channel",
     "Citizen",

@@ -39,6 +39,7 @@ from cases.models import (
 from cases.models.case import CONTACT_CENTRE_MAX_ROSA
 from cases.personnummer import normalise_personnummer
 from cases.signals import case_changed
+from cases.services.facts import case_facts_refresh
 from kundtjanst import roles
 from kundtjanst.errors import ConflictError, DomainError
 
@@ -163,6 +164,7 @@ def _save(case: Case, by: User | None, fields: Iterable[str], reason: str) -> No
     case._history_user = by  # type: ignore[attr-defined]
     case._change_reason = reason  # type: ignore[attr-defined]
     case.save(update_fields=[*fields, "version", "updated_at"])
+    case_facts_refresh([case.pk])
 
 
 def _transition(case: Case, to: str) -> None:
@@ -355,6 +357,7 @@ def case_create(
     if _note_response(case, contact):
         case._history_user = by  # type: ignore[attr-defined]
         case.save(update_fields=["first_response_at"])
+    case_facts_refresh([case.pk])
     _announce(case, "created")
     return case
 
