@@ -38,8 +38,8 @@ from cases.models import (
 )
 from cases.models.case import CONTACT_CENTRE_MAX_ROSA
 from cases.personnummer import normalise_personnummer
-from cases.signals import case_changed
 from cases.services.facts import case_facts_refresh
+from cases.signals import case_changed
 from kundtjanst import roles
 from kundtjanst.errors import ConflictError, DomainError
 
