@@ -42,7 +42,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/bench_kkik"
-GENERATOR_VERSION = 2
+GENERATOR_VERSION = 3
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 HOUR = 3600
 DAY = 86400
@@ -728,9 +728,20 @@ def build(spec: Spec) -> dict[str, Any]:
     for year, last in generator.references.items():
         ReferenceCounter.objects.update_or_create(year=year, defaults={"last_number": last})
 
+    # The per-case facts the measures read, built set-based as after an import (ADR 0007).
+    from cases.services import case_facts_rebuild
+
     mark = time.perf_counter()
     with raw.cursor() as cursor:
-        cursor.execute(f"VACUUM (ANALYZE) {', '.join(COLUMNS)}, kundtjanst_calendarday")
+        cursor.execute(f"ANALYZE {', '.join(COLUMNS)}")
+    case_facts_rebuild()
+    steps["case_facts_s"] = round(time.perf_counter() - mark, 1)
+
+    mark = time.perf_counter()
+    with raw.cursor() as cursor:
+        cursor.execute(
+            f"VACUUM (ANALYZE) {', '.join(COLUMNS)}, cases_casefacts, kundtjanst_calendarday"
+        )
     steps["vacuum_analyze_s"] = round(time.perf_counter() - mark, 1)
     steps["total_s"] = round(time.perf_counter() - started, 1)
     return steps
@@ -1201,8 +1212,11 @@ def run(spec: Spec, rounds: int, want_explain: bool) -> dict[str, Any]:
         "decision_days": lambda: decision_days(filters),
         "repeat_contacts": lambda: flow_measures.repeat_contacts(filters),
     }
-    for group in ("department", "channel", "subject_area", "rosa_level"):
-        parts[f"contacts_by({group})"] = lambda g=group: flow_measures.contacts_by(filters, g)  # type: ignore[misc]
+    parts["contacts_by_groups(department, channel, subject_area, rosa_level)"] = lambda: (
+        flow_measures.contacts_by_groups(
+            filters, ["department", "channel", "subject_area", "rosa_level"]
+        )
+    )
     dashboard_parts = {}
     for name, call in parts.items():
         started = time.perf_counter()
@@ -1223,6 +1237,8 @@ def run(spec: Spec, rounds: int, want_explain: bool) -> dict[str, Any]:
             "sql_first_s": round(sql.first, 3),
             "sql_best_s": round(sql.best, 3),
             "ratio": round(orm.best / sql.best, 2),
+            "sql_reads": "the raw case log (cases, contacts): the ORM reads the per-case facts "
+            "where its measure has them, so the ratio also shows what the facts are worth",
         }
         if pair.plain:
             plain = timed(lambda pair=pair: pair.sql(bounds, plain=True), rounds)  # type: ignore[misc]

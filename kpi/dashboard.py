@@ -186,7 +186,10 @@ def dashboard(filters: measures.MeasureFilters) -> dict[str, Any]:
         str(code): rate
         for code, rate in measures.direct_answer_rate_by(filters, "department").items()
     }
-    contacts_by_department = {row.key: row for row in flows.contacts_by(filters, "department")}
+    flow = flows.contacts_by_groups(
+        filters, ["department", "channel", "subject_area", "rosa_level"]
+    )
+    contacts_by_department = {row.key: row for row in flow["department"]}
     departments = sorted(set(by_department) | set(contacts_by_department))
     span = (filters.date_to - filters.date_from).days
     context: dict[str, Any] = {
@@ -196,9 +199,9 @@ def dashboard(filters: measures.MeasureFilters) -> dict[str, Any]:
         "trend": flows.trend(filters, "week" if span <= 92 else "month"),
         "trend_unit": "week" if span <= 92 else "month",
         "hour_of_week": flows.contacts_by_hour_of_week(filters),
-        "channels": flows.contacts_by(filters, "channel"),
-        "subject_areas": flows.contacts_by(filters, "subject_area"),
-        "rosa_levels": flows.contacts_by(filters, "rosa_level"),
+        "channels": flow["channel"],
+        "subject_areas": flow["subject_area"],
+        "rosa_levels": flow["rosa_level"],
         "departments": [
             {
                 "code": code,

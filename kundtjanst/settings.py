@@ -107,6 +107,11 @@ else:
     test_name = env_str("POSTGRES_TEST_NAME", "")
     if test_name:
         DATABASES["default"]["TEST"] = {"NAME": test_name}
+    # Session settings for every connection. JIT compilation costs a KPI query more than it
+    # saves (measured: bench/kkik.py), and the year's percentiles sort in memory with 32 MB.
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = env_str(
+        "POSTGRES_OPTIONS", "-c jit=off -c work_mem=32MB"
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Channels: in-memory for the embedded setup, Redis when REDIS_URL is set.

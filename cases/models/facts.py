@@ -15,6 +15,7 @@ from django.db.models import Q
 
 from cases.models.case import Case
 from cases.models.organisation import Department, Service, SubjectArea
+from kundtjanst.models import CalendarDay
 
 
 class CaseFacts(models.Model):
@@ -23,12 +24,31 @@ class CaseFacts(models.Model):
     )
     # Copied from the case row.
     channel = models.CharField(max_length=10)  # of the first contact
+    # Copies of the case's keys: the case row's own constraints guard them, so no second
+    # foreign-key check per row here (a rebuild writes a million rows).
     department = models.ForeignKey(
-        Department, null=True, on_delete=models.PROTECT, related_name="+"
+        Department,
+        null=True,
+        on_delete=models.DO_NOTHING,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
     )
-    service = models.ForeignKey(Service, null=True, on_delete=models.PROTECT, related_name="+")
+    service = models.ForeignKey(
+        Service,
+        null=True,
+        on_delete=models.DO_NOTHING,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
+    )
     subject_area = models.ForeignKey(
-        SubjectArea, null=True, on_delete=models.PROTECT, related_name="+"
+        SubjectArea,
+        null=True,
+        on_delete=models.DO_NOTHING,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
     )
     rosa_level = models.PositiveSmallIntegerField(null=True)
     resolved_directly = models.BooleanField(null=True)
@@ -46,6 +66,23 @@ class CaseFacts(models.Model):
     first_reply_at = models.DateTimeField(null=True)
     replied_on = models.DateField(null=True)
     replied_time = models.TimeField(null=True)
+    # The calendar rows of those local dates: joins for the working-day arithmetic (no columns).
+    opened_day = models.ForeignObject(
+        CalendarDay,
+        on_delete=models.DO_NOTHING,
+        from_fields=["opened_on"],
+        to_fields=["date"],
+        related_name="+",
+        null=True,
+    )
+    replied_day = models.ForeignObject(
+        CalendarDay,
+        on_delete=models.DO_NOTHING,
+        from_fields=["replied_on"],
+        to_fields=["date"],
+        related_name="+",
+        null=True,
+    )
     # The first inbound contact (ordered by time, then id): when, on which channel, and for a
     # call how long the caller waited for a person (None: abandoned, or not a call).
     first_inbound_at = models.DateTimeField(null=True)

@@ -120,7 +120,7 @@ def _facts_from_log(case_ids: Sequence[int]) -> list[CaseFacts]:
     )
     facts = []
     for row in rows:
-        opened_on, opened_time = _local(row["created_at"], zone)
+        opened = row["created_at"].astimezone(zone)
         replied_on, replied_time = _local(row["reply_at"], zone)
         answered = row["inbound_answered_at"]
         facts.append(
@@ -134,8 +134,8 @@ def _facts_from_log(case_ids: Sequence[int]) -> list[CaseFacts]:
                 resolved_directly=row["resolved_directly"],
                 resolved_at=row["resolved_at"],
                 opened_at=row["created_at"],
-                opened_on=opened_on,
-                opened_time=opened_time,
+                opened_on=opened.date(),
+                opened_time=opened.time(),
                 first_response_at=row["first_response_at"],
                 response_time=(
                     row["first_response_at"] - row["created_at"]
@@ -229,15 +229,11 @@ def case_facts_rebuild(case_ids: Iterable[int] | None = None) -> int:
     done = 0
     with connection.cursor() as cursor:
         if case_ids is None:
-            cursor.execute(f"SELECT MIN(id), MAX(id) FROM {Case._meta.db_table}")
-            low, high = cursor.fetchone()
-            if low is None:
-                return 0
-            sql = _rebuild_sql("{case} >= %(low)s AND {case} < %(high)s")
-            for start in range(low, high + 1, REBUILD_BLOCK):
-                cursor.execute(sql, {"zone": zone, "low": start, "high": start + REBUILD_BLOCK})
-                done += cursor.rowcount
-            return done
+            # Everything: one pass over the contacts, into an emptied table (TRUNCATE: no dead
+            # rows left behind; it locks the table against readers until commit).
+            cursor.execute(f"TRUNCATE {CaseFacts._meta.db_table}")
+            cursor.execute(_rebuild_sql("TRUE"), {"zone": zone})
+            return cursor.rowcount
         sql = _rebuild_sql("{case} = ANY(%(ids)s)")
         for block in _blocks(case_ids, REBUILD_BLOCK):
             cursor.execute(sql, {"zone": zone, "ids": block})

@@ -2,7 +2,8 @@
 
 Among resolved cases (`resolved_directly` is set when a case is resolved and cleared when it is
 reopened) attributed to the local date of their first contact: the share resolved directly,
-overall and per department (or service, subject area, channel, ROSA level).
+overall and per department (or service, subject area, channel, ROSA level). Read from the per-case
+facts.
 """
 
 from __future__ import annotations
@@ -10,9 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Sum
 
-from cases.models import Case, Direction
+from cases.models import CaseFacts
 from kpi.measures.common import MeasureFilters, one_decimal, share
 
 GROUPS = {
@@ -34,16 +35,16 @@ class DirectAnswerRate:
         return share(self.direct, self.resolved)
 
 
-def resolved_cases(filters: MeasureFilters) -> QuerySet[Case]:
-    qs = filters.on_cases(Case.objects.filter(resolved_directly__isnull=False))
+def resolved_cases(filters: MeasureFilters) -> QuerySet[CaseFacts]:
+    qs = filters.on_cases(CaseFacts.objects.filter(resolved_directly__isnull=False))
     if filters.channel:
         qs = qs.filter(channel=filters.channel)
-    return qs.filter(filters.period("created_at"))
+    return qs.filter(filters.period("opened_at"))
 
 
 def direct_answer_rate(filters: MeasureFilters) -> DirectAnswerRate:
     row = resolved_cases(filters).aggregate(
-        resolved=Count("pk"), direct=Count("pk", filter=Q(resolved_directly=True))
+        resolved=Count("case_id"), direct=Count("case_id", filter=Q(resolved_directly=True))
     )
     return DirectAnswerRate(resolved=row["resolved"], direct=row["direct"])
 
@@ -55,7 +56,9 @@ def direct_answer_rate_by(filters: MeasureFilters, group: str) -> dict[object, D
         resolved_cases(filters)
         .exclude(**{f"{column}__isnull": True})
         .values(column)
-        .annotate(resolved=Count("pk"), direct=Count("pk", filter=Q(resolved_directly=True)))
+        .annotate(
+            resolved=Count("case_id"), direct=Count("case_id", filter=Q(resolved_directly=True))
+        )
         .order_by(column)
     )
     return {
@@ -79,16 +82,11 @@ class ContactsBeforeAnswer:
 
 def contacts_before_answer(filters: MeasureFilters) -> ContactsBeforeAnswer:
     """How many times citizens had to get in touch before their question was answered: the
-    inbound contacts at or before `resolved_at`, over the resolved cases of the period."""
-    qs = resolved_cases(filters).filter(resolved_at__isnull=False)
-    row = qs.aggregate(
-        resolved=Count("pk", distinct=True),
-        inbound=Count(
-            "contacts",
-            filter=Q(
-                contacts__direction=Direction.IN,
-                contacts__occurred_at__lte=F("resolved_at"),
-            ),
-        ),
+    inbound contacts at or before `resolved_at` (`CaseFacts.inbound_before_resolution`), over
+    the resolved cases of the period."""
+    row = (
+        resolved_cases(filters)
+        .filter(resolved_at__isnull=False)
+        .aggregate(resolved=Count("case_id"), inbound=Sum("inbound_before_resolution"))
     )
-    return ContactsBeforeAnswer(resolved=row["resolved"], inbound_contacts=row["inbound"])
+    return ContactsBeforeAnswer(resolved=row["resolved"], inbound_contacts=row["inbound"] or 0)

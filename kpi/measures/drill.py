@@ -1,13 +1,13 @@
 """The cases behind a figure: the dashboard links every figure to the list it was computed from,
 using the same querysets as the measures."""
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from cases.models import Case
 from kpi.measures.common import MeasureFilters
 from kpi.measures.direct_answer import resolved_cases
 from kpi.measures.email import email_cases
-from kpi.measures.phone import answered_in_time_q, offered_calls
+from kpi.measures.phone import answered_in_time_q, direct_answer_calls, offered_calls
 from kpi.measures.survey import rated_contacts
 
 
@@ -23,13 +23,12 @@ def cases_behind(measure: str, part: str, filters: MeasureFilters) -> QuerySet[C
                 qs = qs.filter(elapsed__gt=low)  # type: ignore[misc]
         elif part == "unanswered":
             qs = qs.exclude(elapsed__lte=10)  # type: ignore[misc]
-        return Case.objects.filter(pk__in=qs.values("pk"))
+        return Case.objects.filter(pk__in=qs.values("case_id"))
     if measure == "phone":
-        calls = offered_calls(filters)
         if part == "direct":
-            direct = answered_in_time_q() & Q(first_inbound=True, case__resolved_directly=True)
-            calls = calls.filter(direct)
-        elif part == "late":
+            return Case.objects.filter(pk__in=direct_answer_calls(filters).values("case_id"))
+        calls = offered_calls(filters)
+        if part == "late":
             calls = calls.exclude(answered_in_time_q())
         return Case.objects.filter(pk__in=calls.values("case_id"))
     if measure == "courtesy":
@@ -38,4 +37,4 @@ def cases_behind(measure: str, part: str, filters: MeasureFilters) -> QuerySet[C
     qs = resolved_cases(filters)
     if part in ("yes", "no"):
         qs = qs.filter(resolved_directly=part == "yes")
-    return Case.objects.filter(pk__in=qs.values("pk"))
+    return Case.objects.filter(pk__in=qs.values("case_id"))

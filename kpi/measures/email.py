@@ -3,6 +3,8 @@
 Population: cases whose first contact is an inbound e-mail, attributed to the local date the
 e-mail was received (`Case.created_at`, the first contact's time).
 Reply: the case's earliest outbound contact, on any channel, at or after the receipt.
+Both are read from the per-case facts (`CaseFacts.opened_*`, `first_reply_at`, `replied_*`:
+local date and clock time, kept with the log), the working days from the calendar table.
 Deadline for N working days: d0 = the receipt's local date if it is a working day, else the
 next working day; t0 = the receipt's local clock time on a working day, else 00:00; the deadline
 is t0 on the N-th working day after d0. Answered within N ⇔ reply ≤ deadline.
@@ -24,11 +26,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Case as SqlCase
-from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, When
-from django.db.models.functions import TruncTime
+from django.db.models import Count, F, IntegerField, Q, QuerySet, When
 
-from cases.models import Case, Channel, Contact, Direction
-from kpi.measures.common import MeasureFilters, calendar, local_date, local_zone, share
+from cases.models import CaseFacts, Channel
+from kpi.measures.common import MeasureFilters, share
 from kundtjanst.workdays import calendar_ensure
 
 BUCKETS = (("1", 0, 1), ("2", 1, 2), ("5", 2, 5), ("10", 5, 10))
@@ -48,29 +49,16 @@ class EmailMeasure:
         return share(self.buckets["1"] + self.buckets["2"], self.received)
 
 
-def email_cases(filters: MeasureFilters) -> QuerySet[Case]:
-    """The measure's population with `elapsed` (working days to the reply; None unanswered)."""
+def email_cases(filters: MeasureFilters) -> QuerySet[CaseFacts]:
+    """The measure's population (facts of cases) with `elapsed` (working days to the reply;
+    None unanswered)."""
     calendar_ensure(until=filters.date_to + dt.timedelta(days=60))
-    zone = local_zone()
-    first_reply = (
-        Contact.objects.filter(
-            case=OuterRef("pk"), direction=Direction.OUT, occurred_at__gte=OuterRef("created_at")
-        )
-        .order_by("occurred_at")
-        .values("occurred_at")[:1]
-    )
-    qs = filters.on_cases(Case.objects.filter(channel=Channel.EMAIL))
-    qs = qs.filter(filters.period("created_at")).annotate(received_day=local_date("created_at"))
-    qs = qs.annotate(
-        first_reply=Subquery(first_reply),
-        received_time=TruncTime("created_at", tzinfo=zone),
-        received_working=calendar("received_day", "is_working_day"),
-        received_index=calendar("received_day", "working_day_index"),
-        reply_day=local_date("first_reply"),
-        reply_time=TruncTime("first_reply", tzinfo=zone),
-    ).annotate(
-        reply_working=calendar("reply_day", "is_working_day"),
-        reply_index=calendar("reply_day", "working_day_index"),
+    qs = filters.on_cases(CaseFacts.objects.filter(channel=Channel.EMAIL))
+    qs = qs.filter(filters.period("opened_at")).annotate(
+        received_working=F("opened_day__is_working_day"),
+        received_index=F("opened_day__working_day_index"),
+        reply_working=F("replied_day__is_working_day"),
+        reply_index=F("replied_day__working_day_index"),
     )
     day_zero = SqlCase(
         When(received_working=True, then=F("received_index")),
@@ -78,8 +66,8 @@ def email_cases(filters: MeasureFilters) -> QuerySet[Case]:
         output_field=IntegerField(),
     )
     by_t0 = Q(reply_working=True) & (
-        Q(received_working=True, reply_time__lte=F("received_time"))
-        | Q(received_working=False, reply_time__lte=dt.time(0, 0))
+        Q(received_working=True, replied_time__lte=F("opened_time"))
+        | Q(received_working=False, replied_time__lte=dt.time(0, 0))
     )
     late = SqlCase(When(by_t0, then=0), default=1, output_field=IntegerField())
     return qs.annotate(elapsed=F("reply_index") - day_zero + late)
@@ -92,7 +80,7 @@ def email_measure(filters: MeasureFilters) -> EmailMeasure:
         email_cases(filters)
         .order_by()
         .values("elapsed")  # type: ignore[misc]  # an annotation django-stubs cannot see
-        .annotate(n=Count("pk"))
+        .annotate(n=Count("case_id"))
         .values_list("elapsed", "n")
     )
     buckets = {name: 0 for name, _low, _high in BUCKETS} | {"unanswered": 0}

@@ -1,10 +1,12 @@
 """Response times per channel: median and 90th percentile from a case's first contact
 (`created_at`) to the first response to the citizen (`first_response_at`: the first outbound
-contact, the answered call, the visit), over cases whose first contact is in the period.
+contact, the answered call, the visit), over cases whose first contact is in the period. Read
+from the per-case facts (`CaseFacts.response_time`).
 
-Percentiles by nearest rank, read from the database in sorted order (one count and one
-OFFSET row per percentile and channel): the same on SQLite and PostgreSQL, with a query count
-that does not grow with the data.
+Percentiles by nearest rank (the value at rank ⌈p·n⌉ of the sorted times). On PostgreSQL that is
+exactly `percentile_disc(p) WITHIN GROUP (ORDER BY …)`, one grouped query for every channel;
+elsewhere one count and one OFFSET row per percentile and channel. Either way the query count
+does not grow with the data.
 """
 
 from __future__ import annotations
@@ -12,10 +14,12 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import dataclass
+from typing import Any
 
-from django.db.models import Count, DurationField, ExpressionWrapper, F, QuerySet
+from django.db import connection
+from django.db.models import Aggregate, Count, DurationField, QuerySet
 
-from cases.models import Case, Channel
+from cases.models import CaseFacts, Channel
 from kpi.measures.common import MeasureFilters
 
 
@@ -31,15 +35,23 @@ class ResponseTime:
         return str(Channel(self.channel).label)
 
 
-def responded_cases(filters: MeasureFilters) -> QuerySet[Case]:
-    qs = filters.on_cases(Case.objects.filter(first_response_at__isnull=False))
+class PercentileDisc(Aggregate):
+    """PostgreSQL's nearest-rank percentile of one expression (`fraction` in (0, 1])."""
+
+    function = "percentile_disc"
+    template = "%(function)s(%(fraction)s) WITHIN GROUP (ORDER BY %(expressions)s)"
+
+    def __init__(self, expression: str, fraction: float, **extra: Any) -> None:
+        if not 0 < fraction <= 1:
+            raise ValueError("fraction must be in (0, 1]")
+        super().__init__(expression, fraction=repr(float(fraction)), **extra)
+
+
+def responded_cases(filters: MeasureFilters) -> QuerySet[CaseFacts]:
+    qs = filters.on_cases(CaseFacts.objects.filter(response_time__isnull=False))
     if filters.channel:
         qs = qs.filter(channel=filters.channel)
-    return qs.filter(filters.period("created_at")).annotate(
-        waited=ExpressionWrapper(
-            F("first_response_at") - F("created_at"), output_field=DurationField()
-        )
-    )
+    return qs.filter(filters.period("opened_at"))
 
 
 def nearest_rank(qs: QuerySet, field: str, count: int, p: float) -> object | None:
@@ -53,19 +65,28 @@ def nearest_rank(qs: QuerySet, field: str, count: int, p: float) -> object | Non
 def response_times(filters: MeasureFilters) -> list[ResponseTime]:
     """One row per channel that had cases in the period, in the order of `Channel`."""
     base = responded_cases(filters)
-    counts = dict(base.values_list("channel").annotate(n=Count("pk")).order_by())
-    rows = []
-    for channel in Channel.values:
-        n = counts.get(channel, 0)
-        if not n:
-            continue
-        of_channel = base.filter(channel=channel)
-        rows.append(
-            ResponseTime(
-                channel=channel,
-                responded=n,
-                median=nearest_rank(of_channel, "waited", n, 50),  # type: ignore[arg-type]
-                p90=nearest_rank(of_channel, "waited", n, 90),  # type: ignore[arg-type]
+    grouped = base.values("channel").order_by()
+    if connection.vendor == "postgresql":
+        found = {
+            row["channel"]: (row["n"], row["median"], row["p90"])
+            for row in grouped.annotate(
+                n=Count("case_id"),
+                median=PercentileDisc("response_time", 0.5, output_field=DurationField()),
+                p90=PercentileDisc("response_time", 0.9, output_field=DurationField()),
             )
-        )
-    return rows
+        }
+    else:
+        found = {}
+        for channel, n in grouped.annotate(n=Count("case_id")).values_list("channel", "n"):
+            of_channel = base.filter(channel=channel)
+            found[channel] = (
+                n,
+                nearest_rank(of_channel, "response_time", n, 50),
+                nearest_rank(of_channel, "response_time", n, 90),
+            )
+    return [
+        ResponseTime(channel=channel, responded=n, median=median, p90=p90)
+        for channel in Channel.values
+        if channel in found
+        for n, median, p90 in [found[channel]]
+    ]

@@ -189,6 +189,7 @@ def test_a_call_that_is_not_the_cases_first_inbound_contact_is_no_direct_answer(
         rosa_level=1,
         resolved_at=local(2026, 3, 2, 10, 5),
     )
+    services.case_facts_refresh([case.pk])  # written past the services, as an import does
 
     measure = phone_measure(MeasureFilters(**YEAR_2026))
 

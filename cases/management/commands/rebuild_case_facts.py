@@ -5,7 +5,7 @@ they loaded; run this after restoring a backup, after changing TIME_ZONE, or whe
 `--check` finds drift (which is a bug: please report it).
 """
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from cases.services import case_facts_drift, case_facts_rebuild
 
@@ -13,7 +13,7 @@ from cases.services import case_facts_drift, case_facts_rebuild
 class Command(BaseCommand):
     help = "Rebuild the per-case facts behind the KKiK figures from the case log."
 
-    def add_arguments(self, parser):  # type: ignore[no-untyped-def]
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--check",
             action="store_true",
