@@ -42,7 +42,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/bench_kkik"
-GENERATOR_VERSION = 3
+GENERATOR_VERSION = 4
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 HOUR = 3600
 DAY = 86400
@@ -1178,13 +1178,15 @@ def machine() -> dict[str, Any]:
 def run(spec: Spec, rounds: int, want_explain: bool) -> dict[str, Any]:
     from dataclasses import replace
 
-    from kpi.dashboard import dashboard, kkik_figures, previous_period
-    from kpi.measures import MeasureFilters, direct_answer_rate_by
-    from kpi.measures import flows as flow_measures
+    from django.utils import timezone
+
+    from kpi.dashboard import dashboard, previous_period, times
+    from kpi.measures import MeasureFilters
     from kpi.measures.common import local_zone
     from kpi.measures.decisions import decision_days
     from kpi.measures.response_times import response_times
     from kpi.report import kkik_report
+    from kpi.rollups import dashboard_figures, kkik_totals, rollups_refresh, rollups_reset
 
     date_from, date_to = spec.first_day, spec.last_day
     filters = MeasureFilters(date_from=date_from, date_to=date_to)
@@ -1197,26 +1199,44 @@ def run(spec: Spec, rounds: int, want_explain: bool) -> dict[str, Any]:
 
     report = timed(lambda: kkik_report(date_from=date_from, date_to=date_to), rounds)
     print(f"kkik_report: first {report.first:.2f} s, best {report.best:.2f} s", flush=True)
+
+    # The dashboard sums day rollups; the first refresh after a load builds them for every day.
+    rollups_reset()
+    started = time.perf_counter()
+    rollups_refresh()
+    rollups_build_s = round(time.perf_counter() - started, 2)
+    print(f"day rollups built for the whole year in {rollups_build_s} s", flush=True)
     board = timed(lambda: dashboard(filters), rounds, check=False)
     print(f"dashboard: first {board.first:.2f} s, best {board.best:.2f} s", flush=True)
+    # A day's work later: one case changed on each of 3 days (a late reply, a reopening, a new
+    # contact), so the refresh before the next view recomputes those days.
+    from cases.models import CaseFacts
+
+    touched = list(
+        CaseFacts.objects.filter(
+            opened_on__in=[
+                date_to,
+                date_to - dt.timedelta(days=40),
+                date_to - dt.timedelta(days=200),
+            ]
+        ).values_list("case_id", flat=True)[:3]
+    )
+    CaseFacts.objects.filter(case_id__in=touched).update(refreshed_at=timezone.now())
+    after_change = timed(lambda: dashboard(filters), 1, check=False)
+    print(f"dashboard after changes on 3 days: {after_change.first:.2f} s", flush=True)
+    live_section = timed(lambda: times(filters), rounds, check=False)
+    print(f"dashboard live section (response times, decisions): {live_section.best:.2f} s")
 
     # What the dashboard spends its time on: each call it makes, once, warm.
     before_from, before_to = previous_period(date_from, date_to)
     before = replace(filters, date_from=before_from, date_to=before_to)
     parts: dict[str, Callable[[], Any]] = {
-        "kkik_figures (the year and the one before)": lambda: kkik_figures(filters, before),
-        "direct_answer_rate_by(department)": lambda: direct_answer_rate_by(filters, "department"),
-        "trend(month)": lambda: flow_measures.trend(filters, "month"),
-        "contacts_by_hour_of_week": lambda: flow_measures.contacts_by_hour_of_week(filters),
-        "response_times": lambda: response_times(filters),
-        "decision_days": lambda: decision_days(filters),
-        "repeat_contacts": lambda: flow_measures.repeat_contacts(filters),
+        "rollups_refresh (nothing changed)": rollups_refresh,
+        "dashboard_figures (the year, from the rollups)": lambda: dashboard_figures(filters),
+        "kkik_totals (the period before)": lambda: kkik_totals(before),
+        "times: response_times (live)": lambda: response_times(filters),
+        "times: decision_days (live)": lambda: decision_days(filters),
     }
-    parts["contacts_by_groups(department, channel, subject_area, rosa_level)"] = lambda: (
-        flow_measures.contacts_by_groups(
-            filters, ["department", "channel", "subject_area", "rosa_level"]
-        )
-    )
     dashboard_parts = {}
     for name, call in parts.items():
         started = time.perf_counter()
@@ -1283,7 +1303,12 @@ def run(spec: Spec, rounds: int, want_explain: bool) -> dict[str, Any]:
             "orm_best_s": round(board.best, 3),
             "orm_queries": board.queries,
             "target": f"≤ {DASHBOARD_TARGET_S} s",
-            "met": board.best <= DASHBOARD_TARGET_S,
+            "met": board.best <= DASHBOARD_TARGET_S and after_change.first <= DASHBOARD_TARGET_S,
+            "after_changes_on_3_days_s": round(after_change.first, 3),
+            "rollups_first_build_s": rollups_build_s,
+            "live_section_best_s": round(live_section.best, 3),
+            "live_section_note": "response times and days to decision, loaded into the page "
+            "by htmx after it (percentiles over single cases are no sums)",
             "parts_s": dashboard_parts,
             "previous_period": f"{before.date_from} – {before.date_to} (holds no data here)",
         },

@@ -1,5 +1,10 @@
-"""Everything the manager dashboard shows for one period, department and the period before —
-read through the measure functions, so the page, the report and the API agree."""
+"""Everything the manager dashboard shows for one period, department and the period before.
+
+The page sums the day rollups (`kpi.rollups`, refreshed first), which hold exactly what the
+measure functions compute live (tests/kpi/test_rollups.py), so the page, the report and the API
+agree. Response times and decision days are percentiles over single cases, not sums: their
+section is computed live and loaded into the page after it (`times`).
+"""
 
 from __future__ import annotations
 
@@ -13,14 +18,18 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from cases.models import SurveyQuestion
 from kpi import measures
 from kpi.measures import flows
 from kpi.measures.decisions import decision_days
-from kpi.measures.direct_answer import contacts_before_answer
 from kpi.measures.response_times import response_times
+from kpi.rollups import dashboard_figures, kkik_totals, rollups_refresh
 
 LIGHT_LABELS = {"good": _("Bra"), "ok": _("OK"), "low": _("Under medel")}
+
+
+KkikTotals = tuple[
+    measures.EmailMeasure, measures.PhoneMeasure, measures.SurveyMeasure, measures.DirectAnswerRate
+]
 
 
 def previous_period(date_from: dt.date, date_to: dt.date) -> tuple[dt.date, dt.date]:
@@ -75,13 +84,11 @@ def drill_url(filters: measures.MeasureFilters, measure: str, **extra: str) -> s
     return f"{reverse('kpi:cases')}?{urlencode(query)}"
 
 
-def kkik_figures(filters: measures.MeasureFilters, before: measures.MeasureFilters) -> list[Figure]:
-    email, email_before = measures.email_measure(filters), measures.email_measure(before)
-    phone, phone_before = measures.phone_measure(filters), measures.phone_measure(before)
-    courtesy = measures.survey_measure(filters, SurveyQuestion.COURTESY)
-    courtesy_before = measures.survey_measure(before, SurveyQuestion.COURTESY)
-    direct = measures.direct_answer_rate(filters)
-    direct_before = measures.direct_answer_rate(before)
+def kkik_figures(
+    filters: measures.MeasureFilters, current: KkikTotals, previous: KkikTotals
+) -> list[Figure]:
+    email, phone, courtesy, direct = current
+    email_before, phone_before, courtesy_before, direct_before = previous
     return [
         Figure(
             "email_within_1",
@@ -180,52 +187,62 @@ def chart_data(context: dict[str, Any]) -> dict[str, Any]:
 
 
 def dashboard(filters: measures.MeasureFilters) -> dict[str, Any]:
+    rollups_refresh()
     before_from, before_to = previous_period(filters.date_from, filters.date_to)
     before = replace(filters, date_from=before_from, date_to=before_to)
-    by_department = {
-        str(code): rate
-        for code, rate in measures.direct_answer_rate_by(filters, "department").items()
-    }
-    flow = flows.contacts_by_groups(
-        filters, ["department", "channel", "subject_area", "rosa_level"]
-    )
-    contacts_by_department = {row.key: row for row in flow["department"]}
-    departments = sorted(set(by_department) | set(contacts_by_department))
     span = (filters.date_to - filters.date_from).days
+    trend_unit = "week" if span <= 92 else "month"
+    now = dashboard_figures(filters, trend_unit)
+    current = (now.email, now.phone, now.courtesy, now.direct)
+    contacts_by_department = {row.key: row for row in now.flows["department"]}
+    departments = sorted(set(now.by_department) | set(contacts_by_department))
     context: dict[str, Any] = {
-        "figures": kkik_figures(filters, before),
+        "figures": kkik_figures(filters, current, kkik_totals(before)),
         "previous": (before_from, before_to),
         "target": settings.KPI_DIRECT_ANSWER_TARGET,
-        "trend": flows.trend(filters, "week" if span <= 92 else "month"),
-        "trend_unit": "week" if span <= 92 else "month",
-        "hour_of_week": flows.contacts_by_hour_of_week(filters),
-        "channels": flow["channel"],
-        "subject_areas": flow["subject_area"],
-        "rosa_levels": flow["rosa_level"],
+        "trend": now.trend,
+        "trend_unit": trend_unit,
+        "hour_of_week": now.hour_of_week,
+        "channels": now.flows["channel"],
+        "subject_areas": now.flows["subject_area"],
+        "rosa_levels": now.flows["rosa_level"],
         "departments": [
-            {
-                "code": code,
-                "name": contacts_by_department[code].label
-                if code in contacts_by_department
-                else code,
-                "contacts": contacts_by_department[code].contacts
-                if code in contacts_by_department
-                else 0,
-                "rate": by_department[code].rate if code in by_department else None,
-                "resolved": by_department[code].resolved if code in by_department else 0,
-                "light": light(
-                    "direct_answer_rate",
-                    by_department[code].rate if code in by_department else None,
-                ),
-            }
+            _department_row(code, contacts_by_department.get(code), now.by_department.get(code))
             for code in departments
         ],
-        "response_times": response_times(filters),
-        "decisions": decision_days(filters),
-        "repeat": flows.repeat_contacts(filters),
-        "before_answer": contacts_before_answer(filters),
+        "repeat": now.repeat,
+        "before_answer": now.before_answer,
+        "times_query": urlencode(
+            {
+                "date_from": filters.date_from.isoformat(),
+                "date_to": filters.date_to.isoformat(),
+                **({"department": filters.department} if filters.department else {}),
+            }
+        ),
     }
     context["heat_rows"] = heat_rows(context["hour_of_week"])
     context["heat_hours"] = list(range(24))
     context["chart_data"] = chart_data(context)
     return context
+
+
+def _department_row(
+    code: str, flow: flows.FlowRow | None, rate: measures.DirectAnswerRate | None
+) -> dict[str, Any]:
+    return {
+        "code": code,
+        "name": flow.label if flow else code,
+        "contacts": flow.contacts if flow else 0,
+        "rate": rate.rate if rate else None,
+        "resolved": rate.resolved if rate else 0,
+        "light": light("direct_answer_rate", rate.rate if rate else None),
+    }
+
+
+def times(filters: measures.MeasureFilters) -> dict[str, Any]:
+    """The dashboard's live section: response times per channel and days to decision."""
+    return {
+        "response_times": response_times(filters),
+        "decisions": decision_days(filters),
+        "filters": filters,
+    }

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from cases.models import Department
 from cases.selectors import cases_visible_to
 from kpi import measures
-from kpi.dashboard import dashboard
+from kpi.dashboard import dashboard, times
 from kpi.forms import DashboardForm, MeasureCasesForm, PeriodForm
 from kpi.measures.drill import cases_behind
 from kpi.permissions import figures_department, may_read_figures
@@ -67,6 +67,23 @@ def manager_dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
         )
         context.update(dashboard(filters), form=form, filters=filters)
     return render(request, "kpi/dashboard.html", context, status=200 if form.is_valid() else 422)
+
+
+def dashboard_times(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The dashboard's live section (response times, days to decision): a fragment for htmx,
+    a page of its own otherwise."""
+    if not may_read_figures(request.user):
+        return render(request, "cases/not_allowed.html", status=403)
+    form = _limited(DashboardForm(request.GET), request)
+    if not form.is_valid():
+        return render(request, "kpi/times.html", {"form": form}, status=422)
+    date_from, date_to = _period(form)
+    requested = form.cleaned_data["department"]
+    department = figures_department(request.user, requested.code if requested else "")
+    filters = measures.MeasureFilters(date_from=date_from, date_to=date_to, department=department)
+    template = "kpi/_times.html" if request.headers.get("HX-Request") else "kpi/times.html"
+    part = request.GET.get("part", "")
+    return render(request, template, {**times(filters), "form": form, "part": part})
 
 
 def _limited(form: DashboardForm, request: AuthenticatedHttpRequest) -> DashboardForm:

@@ -91,6 +91,9 @@ class CaseFacts(models.Model):
     # Inbound contacts in all, and up to the resolution (0 while unresolved).
     inbound_contacts = models.PositiveIntegerField(default=0)
     inbound_before_resolution = models.PositiveIntegerField(default=0)
+    # When this row was last written (not a fact of the log): readers that keep their own
+    # summaries of the facts (the dashboard's day rollups) find what changed since by it.
+    refreshed_at = models.DateTimeField(db_index=True)
 
     class Meta:
         verbose_name = "case facts"

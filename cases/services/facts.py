@@ -20,6 +20,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from cases.models import Case, Contact, Direction
 from cases.models.facts import CaseFacts
@@ -79,6 +80,7 @@ def _count(**where: object) -> Coalesce:
 
 def _facts_from_log(case_ids: Sequence[int]) -> list[CaseFacts]:
     zone = ZoneInfo(settings.TIME_ZONE)
+    now = timezone.now()
     first_reply = (
         Contact.objects.filter(
             case=OuterRef("pk"), direction=Direction.OUT, occurred_at__gte=OuterRef("created_at")
@@ -150,6 +152,7 @@ def _facts_from_log(case_ids: Sequence[int]) -> list[CaseFacts]:
                 first_inbound_wait=answered - row["inbound_at"] if answered is not None else None,
                 inbound_contacts=row["inbound_count"],
                 inbound_before_resolution=row["inbound_before"],
+                refreshed_at=now,
             )
         )
     return facts
@@ -163,7 +166,7 @@ def case_facts_refresh(case_ids: Iterable[int]) -> None:
             _facts_from_log(block),
             update_conflicts=True,
             unique_fields=["case"],
-            update_fields=[field.removesuffix("_id") for field in FACT_FIELDS],
+            update_fields=[field.removesuffix("_id") for field in FACT_FIELDS] + ["refreshed_at"],
         )
 
 
@@ -172,8 +175,8 @@ def _rebuild_sql(where: str) -> str:
     facts = CaseFacts._meta.db_table
     cases = Case._meta.db_table
     contacts = Contact._meta.db_table
-    columns = ", ".join(FACT_FIELDS)
-    updates = ", ".join(f"{field} = EXCLUDED.{field}" for field in FACT_FIELDS)
+    columns = ", ".join((*FACT_FIELDS, "refreshed_at"))
+    updates = ", ".join(f"{field} = EXCLUDED.{field}" for field in (*FACT_FIELDS, "refreshed_at"))
     return f"""
         WITH per_case AS (
             SELECT k.case_id,
@@ -201,7 +204,8 @@ def _rebuild_sql(where: str) -> str:
             (p.reply_at AT TIME ZONE %(zone)s)::date,
             (p.reply_at AT TIME ZONE %(zone)s)::time,
             fi.occurred_at, COALESCE(fi.channel, ''), fi.answered_at - fi.occurred_at,
-            COALESCE(p.inbound_count, 0), COALESCE(p.inbound_before, 0)
+            COALESCE(p.inbound_count, 0), COALESCE(p.inbound_before, 0),
+            clock_timestamp()
         FROM {cases} c
         LEFT JOIN per_case p ON p.case_id = c.id
         LEFT JOIN {contacts} fi ON fi.id = p.first_inbound_id
@@ -231,7 +235,10 @@ def case_facts_rebuild(case_ids: Iterable[int] | None = None) -> int:
         if case_ids is None:
             # Everything: one pass over the contacts, into an emptied table (TRUNCATE: no dead
             # rows left behind; it locks the table against readers until commit).
+            # Deferred foreign-key checks still pending in this transaction must run first.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             cursor.execute(f"TRUNCATE {CaseFacts._meta.db_table}")
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")  # Django's default again
             cursor.execute(_rebuild_sql("TRUE"), {"zone": zone})
             return cursor.rowcount
         sql = _rebuild_sql("{case} = ANY(%(ids)s)")

@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from cases.models import Contact, SurveyAnswer, SurveyQuestion
+from cases.services.facts import case_facts_refresh
 from kundtjanst.errors import DomainError
 
 __all__ = ["survey_answer_record"]
@@ -25,12 +26,15 @@ def survey_answer_record(
         raise DomainError("grade-invalid", "Betyget ska vara 1–5.", field="grade")
     try:
         with transaction.atomic():
-            return SurveyAnswer.objects.create(
+            answer = SurveyAnswer.objects.create(
                 contact=contact,
                 question=question,
                 grade=grade,
                 answered_at=answered_at or timezone.now(),
             )
+            # Stamps the case's facts: summaries of the figures see that its day changed.
+            case_facts_refresh([contact.case_id])
+            return answer
     except IntegrityError as exc:
         raise DomainError(
             "already-answered", "Frågan är redan besvarad för den här kontakten.", field="question"

@@ -22,6 +22,7 @@ and the reply is within N working days exactly when elapsed ≤ N. Buckets (excl
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -49,12 +50,10 @@ class EmailMeasure:
         return share(self.buckets["1"] + self.buckets["2"], self.received)
 
 
-def email_cases(filters: MeasureFilters) -> QuerySet[CaseFacts]:
-    """The measure's population (facts of cases) with `elapsed` (working days to the reply;
-    None unanswered)."""
-    calendar_ensure(until=filters.date_to + dt.timedelta(days=60))
-    qs = filters.on_cases(CaseFacts.objects.filter(channel=Channel.EMAIL))
-    qs = qs.filter(filters.period("opened_at")).annotate(
+def with_elapsed(qs: QuerySet[CaseFacts]) -> QuerySet[CaseFacts]:
+    """Facts of e-mail cases annotated with `elapsed` (working days to the reply; None
+    unanswered), by joining the calendar on the receipt's and the reply's local dates."""
+    qs = qs.annotate(
         received_working=F("opened_day__is_working_day"),
         received_index=F("opened_day__working_day_index"),
         reply_working=F("replied_day__is_working_day"),
@@ -73,6 +72,31 @@ def email_cases(filters: MeasureFilters) -> QuerySet[CaseFacts]:
     return qs.annotate(elapsed=F("reply_index") - day_zero + late)
 
 
+def email_cases(filters: MeasureFilters) -> QuerySet[CaseFacts]:
+    """The measure's population (facts of cases) with `elapsed`."""
+    calendar_ensure(until=filters.date_to + dt.timedelta(days=60))
+    qs = filters.on_cases(CaseFacts.objects.filter(channel=Channel.EMAIL))
+    return with_elapsed(qs.filter(filters.period("opened_at")))
+
+
+def bucket_of(elapsed: int | None) -> str:
+    """The bucket of a reply `elapsed` working days after the receipt."""
+    return next(
+        (name for name, _low, high in BUCKETS if elapsed is not None and elapsed <= high),
+        "unanswered",
+    )
+
+
+def email_from_elapsed(per_elapsed: Iterable[tuple[int | None, int]]) -> EmailMeasure:
+    """The measure from (elapsed, cases) counts."""
+    buckets = {name: 0 for name, _low, _high in BUCKETS} | {"unanswered": 0}
+    received = 0
+    for elapsed, n in per_elapsed:
+        received += n
+        buckets[bucket_of(elapsed)] += n
+    return EmailMeasure(received=received, buckets=buckets)
+
+
 def email_measure(filters: MeasureFilters) -> EmailMeasure:
     """Counted in the database grouped by `elapsed` (computed once per case; a few dozen distinct
     values), then summed into the buckets."""
@@ -83,13 +107,4 @@ def email_measure(filters: MeasureFilters) -> EmailMeasure:
         .annotate(n=Count("case_id"))
         .values_list("elapsed", "n")
     )
-    buckets = {name: 0 for name, _low, _high in BUCKETS} | {"unanswered": 0}
-    received = 0
-    for elapsed, n in per_elapsed:
-        received += n
-        name = next(
-            (name for name, _low, high in BUCKETS if elapsed is not None and elapsed <= high),
-            "unanswered",
-        )
-        buckets[name] += n
-    return EmailMeasure(received=received, buckets=buckets)
+    return email_from_elapsed(per_elapsed)

@@ -159,29 +159,32 @@ def contacts_by_groups(filters: MeasureFilters, groups: list[str]) -> dict[str, 
     for row in rows:
         for group, column in zip(groups, columns, strict=True):
             totals[group][row[column]] += row["n"]
-    result = {}
-    for group in groups:
-        model = GROUPS[group][1]
-        names: dict[object, tuple[str, str]] = {}
-        if model is not None:
-            names = {
-                pk: (code, name)
-                for pk, code, name in model.objects.filter(pk__in=totals[group]).values_list(
-                    "pk", "code", "name"
-                )
-            }
-        elif group == "channel":
-            names = {value: (value, str(label)) for value, label in Channel.choices}
-        else:
-            names = {value: (str(value), str(label)) for value, label in RosaLevel.choices}
-        flow = [
-            FlowRow(key=names[value][0], label=names[value][1] or names[value][0], contacts=n)
-            if value in names
-            else FlowRow(key="" if value is None else str(value), label="–", contacts=n)
-            for value, n in totals[group].items()
-        ]
-        result[group] = sorted(flow, key=lambda row: (-row.contacts, row.key))
-    return result
+    return {group: named_flows(group, totals[group]) for group in groups}
+
+
+def named_flows(group: str, counted: Counter[object]) -> list[FlowRow]:
+    """Counts per value of `group` (ids, channels, levels) as named rows, largest first; the
+    names come from the (small) organisation tables."""
+    model = GROUPS[group][1]
+    names: dict[object, tuple[str, str]] = {}
+    if model is not None:
+        names = {
+            pk: (code, name)
+            for pk, code, name in model.objects.filter(pk__in=counted).values_list(
+                "pk", "code", "name"
+            )
+        }
+    elif group == "channel":
+        names = {value: (value, str(label)) for value, label in Channel.choices}
+    else:
+        names = {value: (str(value), str(label)) for value, label in RosaLevel.choices}
+    flow = [
+        FlowRow(key=names[value][0], label=names[value][1] or names[value][0], contacts=n)
+        if value in names
+        else FlowRow(key="" if value is None else str(value), label="–", contacts=n)
+        for value, n in counted.items()
+    ]
+    return sorted(flow, key=lambda row: (-row.contacts, row.key))
 
 
 def contacts_by(filters: MeasureFilters, group: str) -> list[FlowRow]:

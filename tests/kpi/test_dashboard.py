@@ -206,3 +206,38 @@ def test_contacts_before_the_answer(march, agent):
 
     # The call: one inbound contact; the mail: the e-mail and the citizen's follow-up.
     assert (measure.resolved, measure.inbound_contacts, str(measure.mean)) == (2, 3, "1.5")
+
+
+def test_response_times_and_decisions_load_into_the_dashboard(client_for, manager, march):
+    client = client_for(manager)
+    query = "date_from=2026-03-01&date_to=2026-03-31"
+    page = client.get(f"{reverse('kpi:dashboard')}?{query}").content.decode()
+    # The page asks for its live section and links to it for browsers without JavaScript.
+    escaped = query.replace("&", "&amp;")
+    assert f'hx-get="{reverse("kpi:times")}?{escaped}&amp;part=response"' in page
+    assert f'hx-get="{reverse("kpi:times")}?{escaped}&amp;part=decisions"' in page
+    fragment = client.get(
+        reverse("kpi:times"), {**MARCH, "part": "response"}, headers={"HX-Request": "true"}
+    ).content.decode()
+    assert "<html" not in fragment
+    assert "Telefon" in fragment and "E-post" in fragment
+    assert "Inga beslut" not in fragment
+    decisions = client.get(
+        reverse("kpi:times"), {**MARCH, "part": "decisions"}, headers={"HX-Request": "true"}
+    ).content.decode()
+    assert "Inga beslut under perioden." in decisions and "Telefon" not in decisions
+    full = client.get(reverse("kpi:times"), MARCH).content.decode()
+    assert "<html" in full and "Telefon" in full and "Inga beslut under perioden." in full
+
+
+def test_the_live_section_is_for_those_who_may_read_figures(client_for, agent, dept_user, march):
+    assert client_for(agent).get(reverse("kpi:times"), MARCH).status_code == 403
+    client = client_for(dept_user)
+    own = client.get(reverse("kpi:times"), MARCH)
+    # Department staff see their own department's figures, and cannot choose another.
+    assert own.status_code == 200
+    assert own.context["filters"].department == "bygg"
+    other = client.get(reverse("kpi:times"), {**MARCH, "department": "skola"})
+    assert other.status_code == 422 and "department" in other.context["form"].errors
+    bad = client.get(reverse("kpi:times"), {"date_from": "31-03-2026"})
+    assert bad.status_code == 422
