@@ -4,8 +4,9 @@
 changed since its previous run — the first-contact days of cases whose facts were rewritten
 (`CaseFacts.refreshed_at`; every service that changes a case, its contacts or their survey
 answers rewrites them) and the days of those cases' contacts — and recomputes those days from
-the facts and contacts with the same querysets the live measures use. A margin covers
-transactions that were still open during the previous run. When the municipality's closure days
+the facts and contacts with the same querysets the live measures use. "Since" is the start of
+the previous run or of the oldest transaction then still open, whichever is earlier, so a
+writer that committed after that run read is still found. When the municipality's closure days
 change, the e-mail rollup (working days) is recomputed for every day.
 
 `dashboard_figures()` then sums the rollup rows of a period into the measures' own result types,
@@ -21,7 +22,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 import holidays
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, F, Min, Q, QuerySet, Sum
 from django.db.models.functions import ExtractHour
 from django.utils import timezone
@@ -61,8 +62,6 @@ from kpi.models import (
 from kundtjanst.models import ClosureDay
 from kundtjanst.workdays import calendar_ensure
 
-# Longer than any transaction that writes facts (an import of a million rows takes ~3 min).
-MARGIN = dt.timedelta(minutes=15)
 # More separate changed stretches than this are recomputed as one stretch from first to last.
 MAX_STRETCHES = 6
 ROLLUPS = (DayCases, DayEmail, DayCalls, DaySurvey, DayHours, DayFlows)
@@ -110,25 +109,41 @@ def _all_days() -> tuple[dt.date, dt.date] | None:
     return first, max(first, last_day, timezone.localdate())
 
 
+def _next_since() -> dt.datetime:
+    """From when the next refresh must look for stamps: now, or the start of the oldest
+    transaction still open on the database (it may write facts stamped earlier and commit after
+    this refresh has read). On SQLite writers queue, so none is open during a refresh."""
+    if connection.vendor != "postgresql":
+        return timezone.now()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT LEAST(statement_timestamp(), ("
+            "  SELECT MIN(xact_start) FROM pg_stat_activity"
+            "  WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            "    AND xact_start IS NOT NULL))"
+        )
+        return cursor.fetchone()[0]
+
+
 @transaction.atomic
 def rollups_refresh() -> None:
     """Bring the rollups up to date with the facts (one refresh at a time: the state row is
     locked until commit)."""
     state, _ = RollupState.objects.select_for_update().get_or_create(pk=1)
-    started = timezone.now()
+    since_next = _next_since()
     fingerprint = calendar_fingerprint()
     if state.refreshed_from is None:
         everything = _all_days()
         stretches = [everything] if everything else []
     else:
-        stretches = _stretches(_changed_days(state.refreshed_from - MARGIN))
+        stretches = _stretches(_changed_days(state.refreshed_from))
         if fingerprint != state.calendar:
             everything = _all_days()
             if everything:
                 _rebuild(DayEmail, [everything])
     for model in ROLLUPS:
         _rebuild(model, stretches)
-    state.refreshed_from = started
+    state.refreshed_from = since_next
     state.calendar = fingerprint
     state.save()
 

@@ -25,7 +25,13 @@ from django.utils import timezone
 from cases.models import Case, Contact, Direction
 from cases.models.facts import CaseFacts
 
-__all__ = ["FACT_FIELDS", "case_facts_drift", "case_facts_rebuild", "case_facts_refresh"]
+__all__ = [
+    "FACT_FIELDS",
+    "case_facts_drift",
+    "case_facts_rebuild",
+    "case_facts_refresh",
+    "stamp_now",
+]
 
 # Every column but the key, in the order of the set-based statement.
 FACT_FIELDS = (
@@ -78,9 +84,19 @@ def _count(**where: object) -> Coalesce:
     return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
 
 
+def stamp_now() -> dt.datetime:
+    """The time a facts row is stamped with: the database server's clock on PostgreSQL (what
+    `pg_stat_activity` compares with, ADR 0008), this process's on SQLite (one machine)."""
+    if connection.vendor != "postgresql":
+        return timezone.now()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement_timestamp()")
+        return cursor.fetchone()[0]
+
+
 def _facts_from_log(case_ids: Sequence[int]) -> list[CaseFacts]:
     zone = ZoneInfo(settings.TIME_ZONE)
-    now = timezone.now()
+    now = stamp_now()
     first_reply = (
         Contact.objects.filter(
             case=OuterRef("pk"), direction=Direction.OUT, occurred_at__gte=OuterRef("created_at")
@@ -205,7 +221,7 @@ def _rebuild_sql(where: str) -> str:
             (p.reply_at AT TIME ZONE %(zone)s)::time,
             fi.occurred_at, COALESCE(fi.channel, ''), fi.answered_at - fi.occurred_at,
             COALESCE(p.inbound_count, 0), COALESCE(p.inbound_before, 0),
-            clock_timestamp()
+            statement_timestamp()
         FROM {cases} c
         LEFT JOIN per_case p ON p.case_id = c.id
         LEFT JOIN {contacts} fi ON fi.id = p.first_inbound_id

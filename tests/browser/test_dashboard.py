@@ -41,6 +41,11 @@ def test_manager_reads_the_figures_and_checks_the_cases_behind_one(
     page.wait_for_url("**/kpi/")
     page.get_by_role("heading", name="KKiK-mått").wait_for()
     page.wait_for_function("document.querySelector('#trend-chart').width > 0")
+    # The live section (response times, days to decision) loads into the page after it.
+    response = page.locator("section[aria-labelledby=response-h] table")
+    response.wait_for()
+    assert response.get_by_role("rowheader", name="Telefon").count() == 1
+    page.get_by_text("Inga beslut under perioden.").wait_for()
     assert axe_check(page) == []
     screenshot(page, "dashboard-desktop")
     page.set_viewport_size({"width": 390, "height": 844})
