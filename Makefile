@@ -26,6 +26,7 @@ $(VENV)/.installed-test: pyproject.toml
 run: install
 	DEBUG=$${DEBUG:-1} $(PY) manage.py migrate --noinput
 	DEBUG=$${DEBUG:-1} $(PY) manage.py seed_demo --months 12 --seed 42
+	DEBUG=$${DEBUG:-1} $(PY) manage.py refresh_rollups
 	DEBUG=$${DEBUG:-1} $(VENV)/bin/daphne -b 127.0.0.1 -p 8000 kundtjanst.asgi:application
 
 lint: install-test

@@ -23,6 +23,7 @@ from cases.models import (
     SurveyAnswer,
 )
 from kpi.importer import COLUMNS, PROBLEMS_KEPT, ContactImportError, contacts_import
+from kpi.models import DayCases
 from kpi.report import kkik_report
 from tests.factories import SubjectAreaFactory
 
@@ -697,6 +698,8 @@ def test_the_command_prints_a_summary(department, csv_file):
     assert "Ärenden skapade: 1, utökade med nya kontakter: 0" in printed
     assert "Svar i servicemätningen (bemötande): 1" in printed
     assert "KT-2026-000001 – KT-2026-000001" in printed
+    # The dashboard's day rollups already hold the imported day.
+    assert DayCases.objects.get(day=dt.date(2026, 3, 2)).cases == 1
     dry = run_command(path, "--dry-run")
     assert "ingenting skrevs" in dry and "Redan importerade (hoppades över): 2" in dry
 

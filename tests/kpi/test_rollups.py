@@ -5,9 +5,12 @@ import random
 import threading
 from collections import Counter
 from dataclasses import replace
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
 from django.db import connection, transaction
+from django.db.models import Sum
 from django.utils import timezone
 
 from cases import services
@@ -203,3 +206,16 @@ def test_the_dashboard_reads_the_rollups(client_for, manager, make_case):
     assert response.status_code == 200
     assert DayCases.objects.exists()
     assert RollupState.objects.get().refreshed_from is not None
+
+
+def test_the_refresh_command_builds_and_resets_the_rollups(make_case):
+    make_case(occurred_at=timezone.now() - dt.timedelta(days=3))
+    out = StringIO()
+    call_command("refresh_rollups", stdout=out)
+    assert "Rollups up to date" in out.getvalue()
+    assert DayCases.objects.aggregate(n=Sum("cases"))["n"] == 1
+    DayCases.objects.update(cases=5)  # as if a deleted case were still counted
+    call_command("refresh_rollups", stdout=StringIO())
+    assert DayCases.objects.aggregate(n=Sum("cases"))["n"] == 5  # nothing stamped: not redone
+    call_command("refresh_rollups", "--reset", stdout=StringIO())
+    assert DayCases.objects.aggregate(n=Sum("cases"))["n"] == 1

@@ -7,6 +7,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from kpi.importer import ContactImportError, ImportResult, contacts_import
+from kpi.rollups import rollups_refresh
 from kundtjanst.errors import DomainError
 
 PROBLEMS_SHOWN = 200
@@ -52,6 +53,9 @@ class Command(BaseCommand):
         except (OSError, UnicodeDecodeError) as exc:
             raise CommandError(f"Kan inte läsa {path}: {exc}") from exc
         self._report(result)
+        if not result.dry_run and result.contacts_created:
+            # The dashboard's day rollups for the imported days, now rather than at its next view.
+            rollups_refresh()
 
     def _report(self, result: ImportResult) -> None:
         if result.dry_run:
