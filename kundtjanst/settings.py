@@ -224,6 +224,33 @@ EMAIL_BACKEND = (
     else "django.core.mail.backends.console.EmailBackend"
 )
 
+# Incoming mail (`manage.py fetch_mail`, ADR 0009): the contact centre's IMAP mailbox. Without
+# MAIL_IMAP_HOST nothing is fetched.
+MAIL_IMAP_HOST = env_str("MAIL_IMAP_HOST", "")
+MAIL_IMAP_PORT = env_int("MAIL_IMAP_PORT", 993)
+MAIL_IMAP_SECURITY = env_str("MAIL_IMAP_SECURITY", "ssl")  # ssl | starttls | none
+MAIL_IMAP_USER = env_str("MAIL_IMAP_USER", "")
+MAIL_IMAP_PASSWORD = env_str("MAIL_IMAP_PASSWORD", "")
+MAIL_IMAP_FOLDER = env_str("MAIL_IMAP_FOLDER", "INBOX")
+MAIL_IMAP_QUARANTINE_FOLDER = env_str("MAIL_IMAP_QUARANTINE_FOLDER", "Karantan")
+MAIL_IMAP_PROCESSED_FLAG = env_str("MAIL_IMAP_PROCESSED_FLAG", "KundtjanstProcessed")
+MAIL_FETCH_INTERVAL_SECONDS = env_int("MAIL_FETCH_INTERVAL_SECONDS", 60)
+MAIL_FETCH_ATTEMPTS = env_int("MAIL_FETCH_ATTEMPTS", 3)  # then the message is quarantined
+MAIL_FETCH_STALL_MINUTES = env_int("MAIL_FETCH_STALL_MINUTES", 15)
+MAIL_QUARANTINE_WARN = env_int("MAIL_QUARANTINE_WARN", 5)
+# The municipality's own receiving hosts (regex on the "by" host of Received: headers): the
+# received time is when the first of them took the message.
+MAIL_OWN_HOSTS = env_str("MAIL_OWN_HOSTS", "")
+MAIL_MAX_BYTES = env_int("MAIL_MAX_MB", 25) * 1024 * 1024  # attachments per message
+MAIL_ANSWER_WORKING_DAYS = env_int("MAIL_ANSWER_WORKING_DAYS", 2)
+MAIL_ACKNOWLEDGEMENT_TEXT = env_str(
+    "MAIL_ACKNOWLEDGEMENT_TEXT",
+    "Hej!\n\nTack för ditt meddelande. Vi har tagit emot det och gett det ärendenummer "
+    "{reference}. Du får svar senast {answer_by} (inom {working_days} arbetsdagar).\n\n"
+    "Svara gärna på detta mejl om du vill komplettera; behåll ärendenumret i ämnesraden.\n\n"
+    "Med vänlig hälsning\nKundtjänsten",
+).replace("\\n", "\n")
+
 # Uploaded files (attachments on cases and escalations) go through Django's storage API into
 # MEDIA_ROOT, which nothing serves directly: only a view that checks the user may see the case.
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
@@ -243,3 +270,18 @@ KPI_THRESHOLDS = {
     "direct_answer_rate": (KPI_DIRECT_ANSWER_TARGET, KPI_DIRECT_ANSWER_TARGET - 10),
 }
 KPI_OPENING_HOURS = {1: (8, 17), 2: (8, 17), 3: (8, 17), 4: (8, 17), 5: (8, 16)}
+
+# --- Citizen web form (channels_app.web)
+# Spam protection without third parties: a form sent sooner than WEB_FORM_MIN_SECONDS after it
+# was shown, or with its hidden field filled, is refused; so is a sender's submission beyond
+# WEB_FORM_RATE_LIMIT in WEB_FORM_RATE_WINDOW_MINUTES (counted per hashed IP address). Behind
+# reverse proxies, WEB_FORM_PROXY_COUNT says how many of them add to X-Forwarded-For; 0 = the
+# peer address is the citizen's.
+WEB_FORM_MIN_SECONDS = env_int("WEB_FORM_MIN_SECONDS", 3)
+WEB_FORM_MAX_AGE_HOURS = env_int("WEB_FORM_MAX_AGE_HOURS", 24)
+WEB_FORM_RATE_LIMIT = env_int("WEB_FORM_RATE_LIMIT", 5)
+WEB_FORM_RATE_WINDOW_MINUTES = env_int("WEB_FORM_RATE_WINDOW_MINUTES", 10)
+WEB_FORM_PROXY_COUNT = env_int("WEB_FORM_PROXY_COUNT", 0)
+WEB_FORM_MAX_LENGTH = env_int("WEB_FORM_MAX_LENGTH", 4000)
+# How long a service-survey link works (DOMAIN.md "Service survey").
+SURVEY_LINK_DAYS = env_int("SURVEY_LINK_DAYS", 30)

@@ -20,6 +20,7 @@ from tests.factories import (
     UserFactory,
     make_department_user,
 )
+from tests.imap import imap_server, mailbox  # noqa: F401 - fixtures for every test module
 from tests.smtp import smtp_server  # noqa: F401 - a fixture for every test module
 
 PASSWORD = "lösenord-för-test"

@@ -1,0 +1,1 @@
+"""E-mail intake: reading inbound messages into what a case needs (see `parse`)."""
