@@ -337,7 +337,8 @@ def case_create(
         service=where.service,
         subject_area=where.subject_area,
         citizen=citizen,
-        assigned_to=assigned_to if assigned_to is not None else by,
+        # A channel's account (the mailbox, the web form) cannot log in: its cases wait unassigned.
+        assigned_to=assigned_to if assigned_to is not None else (by if by.is_active else None),
         created_at=occurred_at,
     )
     # The reference last: the counter row stays locked only until this transaction commits.

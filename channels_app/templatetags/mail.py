@@ -17,6 +17,8 @@ def case_mail_section(case: Case, can_work: bool) -> dict[str, Any]:
     return {
         "case": case,
         "mail": list(case_mail(case)),
+        # Files that came with the citizen's mail (hand-over attachments show with the hand-over).
+        "files": list(case.attachments.filter(escalation__isnull=True)),
         "can_work": can_work,
         "reply_form": reply_form_for(case) if can_work else None,
     }

@@ -12,6 +12,7 @@ from email.utils import format_datetime
 
 import pytest
 from django.core.management import call_command
+from django.urls import reverse
 
 from cases.models import Attachment, Case, CaseFacts, Contact
 from channels_app.mail import imap
@@ -93,6 +94,7 @@ def test_a_citizen_mail_becomes_a_case_with_the_time_it_reached_the_municipality
     assert (contact.direction, contact.occurred_at) == ("in", RECEIVED)
     assert "altan på 20 kvadratmeter" in contact.text
     assert case.citizen.email == "anna.andersson@example.org"
+    assert case.assigned_to is None  # waits in the queue for an agent
     # Flagged as processed, not marked read for the people who also use the mailbox.
     assert "KundtjanstProcessed" in mailbox.flags()[0] and "\\Seen" not in mailbox.flags()[0]
     # The acknowledgement went out, is recorded on the case, and is neither contact nor reply.
@@ -326,7 +328,7 @@ def test_a_rebuilt_mailbox_is_not_ingested_again(mailbox, smtp_server, fetch):
 
 
 def test_attachments_are_stored_and_those_over_the_limit_dropped_visibly(
-    mailbox, smtp_server, settings, fetch
+    mailbox, smtp_server, settings, fetch, agent_client
 ):
     settings.MAIL_MAX_BYTES = 150_000
     mailbox.append(
@@ -346,6 +348,13 @@ def test_attachments_are_stored_and_those_over_the_limit_dropped_visibly(
     ]
     message = MailMessage.objects.get(kind=MailKind.CITIZEN)
     assert message.dropped_attachments.startswith("stor.pdf: större än")
+    # The agent sees both on the case page and downloads the stored one through the case view.
+    page = agent_client.get(reverse("cases:detail", args=[case.reference])).content.decode()
+    assert "ritning.pdf" in page and "stor.pdf: större än" in page
+    stored = Attachment.objects.get(case=case)
+    download = agent_client.get(reverse("cases:attachment", args=[case.reference, stored.pk]))
+    assert download.status_code == 200
+    assert b"".join(download.streaming_content).startswith(b"%PDF-1.4")
 
 
 def test_the_command_fetches_once(mailbox, smtp_server, capsys):
