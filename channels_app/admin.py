@@ -6,7 +6,7 @@ from channels_app.models import MailMessage, QuarantinedMail, ReplyTemplate
 
 @admin.register(ReplyTemplate)
 class ReplyTemplateAdmin(admin.ModelAdmin):
-    list_display = ("name", "service", "active", "updated_at")
+    list_display = ("name", "service", "checklist", "active", "updated_at")
     list_filter = ("active", "service__department")
     search_fields = ("name", "text")
 

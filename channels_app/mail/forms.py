@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.models import Case
 from channels_app.models import ReplyTemplate
+from checklists.models import ChecklistUse
 
 
 class ReplyForm(forms.Form):
@@ -28,5 +29,9 @@ class ReplyForm(forms.Form):
         super().__init__(*args, **kwargs)
         templates = ReplyTemplate.objects.filter(active=True)
         if case is not None:
-            templates = templates.filter(Q(service__isnull=True) | Q(service=case.service_id))
+            used = ChecklistUse.objects.filter(case=case).values("version__checklist_id")
+            general = Q(service__isnull=True, checklist__isnull=True)
+            templates = templates.filter(
+                general | Q(service=case.service_id) | Q(checklist__in=used)
+            )
         self.fields["template"].queryset = templates.order_by("name")  # type: ignore[attr-defined]

@@ -134,8 +134,9 @@ class QuarantinedMail(models.Model):
 
 
 class ReplyTemplate(models.Model):
-    """A ready answer an agent inserts into an e-mail reply and edits before sending: for one
-    service, or for every case when no service is set."""
+    """A ready answer an agent inserts into an e-mail reply and edits before sending: for a
+    checklist (offered on cases that used it), for a service, or for every case when neither is
+    set."""
 
     name = models.CharField(_("namn"), max_length=200)
     service = models.ForeignKey(
@@ -145,6 +146,14 @@ class ReplyTemplate(models.Model):
         on_delete=models.CASCADE,
         related_name="reply_templates",
         verbose_name=_("tjänst"),
+    )
+    checklist = models.ForeignKey(
+        "checklists.Checklist",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="reply_templates",
+        verbose_name=_("checklista"),
     )
     text = models.TextField(_("text"))
     active = models.BooleanField(_("aktiv"), default=True)

@@ -152,3 +152,22 @@ def test_a_reply_template_is_inserted_and_edited_before_sending(
     )
     [sent] = smtp_server.messages
     assert "8 veckor" in sent.get_content()
+
+
+def test_a_checklists_reply_template_is_offered_on_cases_that_used_it(
+    agent_client, agent, make_case, publish_checklist
+):
+    from checklists import services as checklist_services
+
+    version = publish_checklist(title="Parkeringstillstånd", questions=["Hur söker jag?"])
+    ReplyTemplate.objects.create(
+        name="Parkering – ansökan", checklist=version.checklist, text="Ansök i e-tjänsten."
+    )
+    used, other = make_case(channel="email"), make_case(channel="email")
+    checklist_services.checklist_use(case=used, version=version, by=agent)
+
+    def offered(case) -> bool:
+        page = agent_client.get(reverse("cases:detail", args=[case.reference])).content.decode()
+        return "Parkering – ansökan" in page
+
+    assert offered(used) and not offered(other)
