@@ -35,7 +35,10 @@ def test_fixture_is_large_enough_and_points_at_published_checklists(demo_checkli
 
 
 def test_recall_at_3_is_at_least_90_percent(demo_checklists):
-    results = evaluate(load_queries())
+    # The queries marked "added_for": "issue-8" (synonyms among them) are staged for the
+    # thesaurus and compound work of issue 8, whose test will hold them to recall@3 ≥ 0.9 per
+    # class; until that code lands they are measured by bench/search_relevance.py only.
+    results = evaluate([q for q in load_queries() if "added_for" not in q])
     overall = results["all"]
     assert overall.recall_at_3 >= 0.9, (
         f"recall@3 {overall.recall_at_3:.2f}, missed: {overall.misses}"
