@@ -7,7 +7,7 @@ approvals and publishing rules are not the admin's to bypass, so they are read-o
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from checklists.models import Agreement, AgreementLine, ChecklistVersion, Feedback
+from checklists.models import Agreement, AgreementLine, ChecklistVersion, Feedback, SynonymGroup
 
 
 class AgreementLineInline(admin.TabularInline):
@@ -43,3 +43,10 @@ class ChecklistVersionAdmin(SimpleHistoryAdmin):
 class FeedbackAdmin(admin.ModelAdmin):
     list_display = ["version", "kind", "by", "at", "resolved_at"]
     list_filter = ["kind"]
+
+
+@admin.register(SynonymGroup)
+class SynonymGroupAdmin(SimpleHistoryAdmin):
+    list_display = ["preferred", "subject_area", "updated_at"]
+    list_filter = ["subject_area"]
+    search_fields = ["preferred", "variants"]

@@ -286,3 +286,35 @@ class ChecklistSearchDoc(models.Model):
 
     def __str__(self) -> str:
         return f"search doc {self.version_id}"
+
+
+class SynonymGroup(models.Model):
+    """One group of the municipality's thesaurus (synonymordlista): the preferred term the
+    checklists use and the citizens' words for it — colloquial words, old official names,
+    abbreviations — optionally only within one KKiK subject area (by its code)."""
+
+    preferred = models.CharField(_("föredragen term"), max_length=100)
+    variants = models.TextField(_("varianter"), help_text=_("En per rad."))
+    subject_area = models.CharField(
+        _("KKiK-område"), max_length=40, blank=True, help_text=_("Kod; tomt = alla områden.")
+    )
+    note = models.CharField(_("anteckning"), max_length=300, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["preferred", "subject_area"]
+        verbose_name = _("synonymgrupp")
+        verbose_name_plural = _("synonymordlista")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["preferred", "subject_area"], name="synonym_group_unique_preferred"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.preferred
+
+    @property
+    def variant_list(self) -> list[str]:
+        return [line.strip() for line in self.variants.splitlines() if line.strip()]
