@@ -170,7 +170,6 @@ def imap_server() -> Iterator[ImapServer]:
         pid = (directory / "run" / "master.pid").read_text().strip()
         subprocess.run(["kill", pid], check=False)
         time.sleep(0.2)
-        shutil.copy(directory / "dovecot.log", "/tmp/dovecot-last.log")
         shutil.rmtree(directory, ignore_errors=True)
 
 

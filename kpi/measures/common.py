@@ -1,4 +1,4 @@
-"""What every measure shares: the filters, local dates, the calendar lookups and exact rounding.
+"""What every measure shares: the filters, local dates and exact rounding.
 
 Every measure attributes a row to the Europe/Stockholm local date of its defining instant and
 counts in the database; only the final division and rounding happen in Python, on integers, so
@@ -13,10 +13,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models import Q, QuerySet
 from django.db.models.functions import TruncDate
-
-from kundtjanst.models import CalendarDay
 
 
 def local_zone() -> ZoneInfo:
@@ -35,11 +33,6 @@ def in_period(field: str, date_from: dt.date, date_to: dt.date) -> Q:
     start = dt.datetime.combine(date_from, dt.time.min, tzinfo=zone)
     end = dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time.min, tzinfo=zone)
     return Q(**{f"{field}__gte": start, f"{field}__lt": end})
-
-
-def calendar(date_annotation: str, column: str) -> Subquery:
-    """`CalendarDay.<column>` of the date in annotation `date_annotation`."""
-    return Subquery(CalendarDay.objects.filter(date=OuterRef(date_annotation)).values(column)[:1])
 
 
 @dataclass(frozen=True)

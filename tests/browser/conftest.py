@@ -93,3 +93,13 @@ def screenshot():
         return path
 
     return take
+
+
+def sign_in(page, live_server, username: str) -> None:
+    """Log in through the login page as `username` (fixtures' password), from any state."""
+    page.context.clear_cookies()
+    page.goto(f"{live_server.url}/login/")
+    page.get_by_label("Användarnamn").fill(username)
+    page.get_by_label("Lösenord").fill("lösenord-för-test")
+    page.get_by_role("button", name="Logga in").click()
+    page.wait_for_load_state()

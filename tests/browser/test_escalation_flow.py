@@ -8,20 +8,12 @@ import pytest
 from django.utils import timezone
 
 from cases.models import CaseStatus, Escalation, EscalationStatus
+from tests.browser.conftest import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
-
-
-def log_in(page, live_server, username: str) -> None:
-    page.context.clear_cookies()
-    page.goto(f"{live_server.url}/login/")
-    page.get_by_label("Användarnamn").fill(username)
-    page.get_by_label("Lösenord").fill("lösenord-för-test")
-    page.get_by_role("button", name="Logga in").click()
-    page.wait_for_load_state()
 
 
 def test_escalation_round_trip_between_agent_and_department(
@@ -30,7 +22,7 @@ def test_escalation_round_trip_between_agent_and_department(
     case = make_case(summary="Får jag sätta in en braskamin i fritidshuset?")
 
     # The agent hands the case over from the case page.
-    log_in(page, live_server, "agnes")
+    sign_in(page, live_server, "agnes")
     page.goto(f"{live_server.url}/cases/{case.reference}/")
     page.get_by_text("Överlämna med utlovad återkoppling").click()
     assert page.get_by_label("Överlämna till enhet").input_value() == "bygglov"
@@ -47,7 +39,7 @@ def test_escalation_round_trip_between_agent_and_department(
     assert escalation.callback_to == "070-111 22 33"
 
     # The department's inbox.
-    log_in(page, live_server, "bertil")
+    sign_in(page, live_server, "bertil")
     page.goto(f"{live_server.url}/escalations/")
     page.get_by_role("link", name=case.reference).wait_for()
     tabs = page.get_by_role("navigation", name="Överlämningar per läge")
@@ -69,7 +61,7 @@ def test_escalation_round_trip_between_agent_and_department(
     assert escalation.status == EscalationStatus.RETURNED
 
     # The agent sees the answer to give on the case, and the timeline says what happened.
-    log_in(page, live_server, "agnes")
+    sign_in(page, live_server, "agnes")
     page.goto(f"{live_server.url}/cases/{case.reference}/")
     answer = page.locator(".notice--answer")
     assert "Ingen bygglovsplikt" in answer.inner_text()
@@ -84,7 +76,7 @@ def test_a_stale_action_shows_the_conflict_in_the_browser(
     page, live_server, dept_user, make_case, escalate, axe_check
 ):
     escalation = escalate(make_case())
-    log_in(page, live_server, "bertil")
+    sign_in(page, live_server, "bertil")
     page.goto(f"{live_server.url}/escalations/{escalation.pk}/")
     # Meanwhile a colleague takes it.
     from cases import services
@@ -119,7 +111,7 @@ def test_inbox_and_figures_read_well_on_a_phone(
             callback_due=start + dt.timedelta(days=1),
             **kwargs,
         )
-    log_in(page, live_server, "tove")
+    sign_in(page, live_server, "tove")
     for name, viewport in (("desktop", DESKTOP), ("phone", PHONE)):
         page.set_viewport_size(viewport)
         page.goto(f"{live_server.url}/escalations/?state=overdue")

@@ -5,17 +5,9 @@ import pytest
 from django.utils import timezone
 
 from channels_app.models import MailKind, MailMessage, QuarantinedMail
+from tests.browser.conftest import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def log_in(page, live_server, username: str) -> None:
-    page.context.clear_cookies()
-    page.goto(f"{live_server.url}/login/")
-    page.get_by_label("Användarnamn").fill(username)
-    page.get_by_label("Lösenord").fill("lösenord-för-test")
-    page.get_by_role("button", name="Logga in").click()
-    page.wait_for_load_state()
 
 
 def test_agent_replies_to_a_citizen_mail_from_the_case_page(
@@ -35,7 +27,7 @@ def test_agent_replies_to_a_citizen_mail_from_the_case_page(
         dropped_attachments="film.mov: större än 25 MB (40960 kB)",
     )
 
-    log_in(page, live_server, "agnes")
+    sign_in(page, live_server, "agnes")
     page.goto(f"{live_server.url}/cases/{case.reference}/")
     page.get_by_role("heading", name="E-post").wait_for()
     assert page.get_by_text("film.mov: större än 25 MB").count() == 1
@@ -64,7 +56,7 @@ def test_agent_replies_to_a_citizen_mail_from_the_case_page(
         last_failed_at=now,
     )
     page.set_viewport_size({"width": 1280, "height": 900})
-    log_in(page, live_server, "tove")
+    sign_in(page, live_server, "tove")
     page.get_by_role("link", name="E-postlådan").click()
     page.get_by_role("heading", name="Karantän").wait_for()
     assert page.get_by_text("Ett trasigt meddelande").count() == 1
