@@ -318,3 +318,46 @@ class SynonymGroup(models.Model):
     @property
     def variant_list(self) -> list[str]:
         return [line.strip() for line in self.variants.splitlines() if line.strip()]
+
+
+class SearchTermUse(models.Model):
+    """One term of the search that led an agent to a checklist they then used on a case: what
+    the search learns from (issue 8). Written with the use by `services.checklist_use`, from the
+    search text with personal data removed; deleted with the use, that is with the case."""
+
+    use = models.ForeignKey(ChecklistUse, on_delete=models.CASCADE, related_name="terms")
+    checklist = models.ForeignKey(Checklist, on_delete=models.CASCADE, related_name="+")
+    term = models.CharField(max_length=100)  # as indexed (`search.text.normalise`)
+    word = models.CharField(max_length=100)  # as typed, lower case (shown to team leads)
+    day = models.DateField()
+
+    class Meta:
+        indexes = [
+            # The ranking reads (term, day) → checklist only: an index-only scan on PostgreSQL.
+            models.Index(fields=["term", "day", "checklist"], name="search_term_use_lookup"),
+        ]
+        constraints = [models.UniqueConstraint(fields=["use", "term"], name="search_term_use_once")]
+
+    def __str__(self) -> str:
+        return f"{self.word} → {self.checklist_id}"
+
+
+class SynonymSuggestionRejection(models.Model):
+    """A team lead said no to suggesting this term for this checklist again."""
+
+    term = models.CharField(max_length=100)
+    checklist = models.ForeignKey(Checklist, on_delete=models.CASCADE, related_name="+")
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["term", "checklist"], name="synonym_suggestion_rejected_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.term} ↛ {self.checklist_id}"

@@ -17,6 +17,8 @@ from checklists.selectors import checklist_search
 QUERIES_FILE = (
     Path(__file__).resolve().parent.parent / "tests" / "checklists" / "relevance_queries.json"
 )
+# Queries written without seeing the thesaurus, the search code or the fixture above.
+HELDOUT_FILE = QUERIES_FILE.with_name("relevance_heldout.json")
 
 
 @dataclass(frozen=True)

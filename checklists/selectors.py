@@ -6,9 +6,11 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from cases.models import Service
 from cases.permissions import user_department_id
+from checklists import learning
 from checklists.models import (
     Agreement,
     AgreementLine,
@@ -21,6 +23,9 @@ from checklists.models import (
 from checklists.search import SearchHit, get_backend
 from kundtjanst import roles
 from kundtjanst.roles import UserLike
+
+# Text results asked of the backend beyond the page, so a learned boost can lift one onto it.
+LEARNED_EXTRA = 10
 
 
 def agreement_line_in_force(service: Service, on: dt.date) -> AgreementLine | None:
@@ -50,10 +55,34 @@ def published_versions() -> QuerySet[ChecklistVersion]:
 def checklist_search(
     text: str, *, limit: int = 10, public_only: bool = False
 ) -> list[tuple[ChecklistVersion, SearchHit]]:
-    """Published checklists for what the agent (or a citizen) typed, best first."""
-    hits = get_backend().search(text, limit=limit, public_only=public_only)
+    """Published checklists for what the agent (or a citizen) typed, best first: the backend's
+    text match, then what agents chose for the same words before (`checklists.learning`)."""
+    hits = get_backend().search(text, limit=limit + LEARNED_EXTRA, public_only=public_only)
+    learned = learning.learned_for(text)
+    by_checklist: dict[int, ChecklistVersion] = {}
+    if learned:
+        for version in published_versions().filter(checklist_id__in=list(learned)):
+            if version.public or not public_only:
+                by_checklist[version.checklist_id] = version
     versions = published_versions().in_bulk([hit.version_id for hit in hits])
-    return [(versions[hit.version_id], hit) for hit in hits if hit.version_id in versions]
+    versions.update({v.pk: v for v in by_checklist.values()})
+    top = max((hit.score for hit in hits), default=0.0)
+    scored: dict[int, SearchHit] = {
+        hit.version_id: hit for hit in hits if hit.version_id in versions
+    }
+    for checklist_id, found in learned.items():
+        version = by_checklist.get(checklist_id)
+        if version is None:
+            continue
+        hit = scored.get(version.pk) or SearchHit(version.pk, 0.0, ())
+        reason = _("tidigare vald för: %(words)s") % {"words": ", ".join(found.words)}
+        scored[version.pk] = SearchHit(
+            version.pk,
+            round(hit.score + learning.boost(found.evidence, top), 4),
+            (*hit.matched, reason),
+        )
+    ranked = sorted(scored.values(), key=lambda hit: (-hit.score, hit.version_id))[:limit]
+    return [(versions[hit.version_id], hit) for hit in ranked]
 
 
 @dataclass(frozen=True)

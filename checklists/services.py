@@ -22,6 +22,7 @@ from cases.models import Case, Department, Service
 from cases.models.case import CONTACT_CENTRE_MAX_ROSA, RosaLevel
 from cases.permissions import require_can_work_on
 from cases.services import case_update
+from checklists import learning
 from checklists.models import (
     Agreement,
     AgreementLine,
@@ -294,8 +295,14 @@ def checklist_use(
     use, created = ChecklistUse.objects.get_or_create(
         case=case,
         version=version,
-        defaults={"by": by, "at": timezone.now(), "search_text": search_text[:500]},
+        defaults={
+            "by": by,
+            "at": timezone.now(),
+            "search_text": learning.scrub_personal_data(search_text)[:500],
+        },
     )
+    if created:
+        learning.use_terms_record(use)
     if created and case.service_id is None:
         case_update(case=case, by=by, service=version.checklist.service)
     return use
@@ -304,7 +311,7 @@ def checklist_use(
 def search_record(*, case: Case, text: str, by: User) -> SearchRecord | None:
     """Keep what the agent searched for on a case (knowledge gaps)."""
     # Normalised (one case, single spaces) so the knowledge-gap list can group in the database.
-    text = " ".join(text.lower().split())[:500]
+    text = learning.scrub_personal_data(text).lower()[:500]
     if len(text) < 2:
         return None
     return SearchRecord.objects.create(case=case, text=text, by=by, at=timezone.now())

@@ -11,14 +11,20 @@ Terms are stored lower-cased except abbreviations written in capitals (LSS, SoL,
 from __future__ import annotations
 
 import json
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
+from cases.models import SubjectArea
 from checklists.models import SynonymGroup
-from kundtjanst.errors import DomainError
+from kundtjanst import roles
+from kundtjanst.errors import ConflictError, DomainError, NotAllowedError
+
+logger = logging.getLogger(__name__)
 
 FORMAT = "kundtjanst-thesaurus/1"
 SHIPPED = Path(__file__).resolve().parent / "thesaurus" / "sv_municipal.json"
@@ -83,25 +89,175 @@ def thesaurus_parse(data: Any) -> list[Group]:
     return groups
 
 
+def thesaurus_changed() -> None:
+    """After the commit, the search backends take the new thesaurus: the database backend
+    notices by itself (it reads the history), Elasticsearch needs a new index (ADR 0010)."""
+    from django.conf import settings
+
+    if not settings.ELASTICSEARCH_URL:
+        return
+
+    def rebuild() -> None:
+        from checklists.search import get_backend
+
+        try:
+            get_backend().rebuild()
+        except Exception:  # the thesaurus is saved; `search_index --rebuild` catches up
+            logger.exception("search index rebuild after a thesaurus change failed")
+
+    transaction.on_commit(rebuild)
+
+
+def require_thesaurus_editor(by: roles.UserLike) -> None:
+    if not roles.has_role(by, roles.TEAM_LEAD, roles.MANAGER):
+        raise NotAllowedError("not-allowed", "Synonymordlistan sköts av arbetsledare.")
+
+
+def _clean_group(
+    preferred: str, variants: list[str], subject_area: str, note: str
+) -> tuple[str, list[str], str, str]:
+    preferred = normalise_term(preferred)
+    if not preferred or len(preferred) > TERM_MAX:
+        raise DomainError(
+            "synonym-preferred-invalid",
+            f"Skriv den föredragna termen (1–{TERM_MAX} tecken).",
+            field="preferred",
+        )
+    cleaned = list(dict.fromkeys(normalise_term(v) for v in variants if v.strip()))
+    cleaned = [v for v in cleaned if v != preferred]
+    if not cleaned:
+        raise DomainError(
+            "synonym-variants-required", "Skriv minst en variant (en per rad).", field="variants"
+        )
+    too_long = [v for v in cleaned if len(v) > TERM_MAX]
+    if too_long:
+        raise DomainError(
+            "synonym-variant-too-long",
+            f"Högst {TERM_MAX} tecken per variant: ”{too_long[0][:40]}…”.",
+            field="variants",
+        )
+    subject_area = subject_area.strip()
+    if subject_area and not SubjectArea.objects.filter(code=subject_area).exists():
+        raise DomainError(
+            "synonym-subject-area-unknown",
+            f"Det finns inget KKiK-område med koden ”{subject_area}”.",
+            field="subject_area",
+        )
+    return preferred, cleaned, subject_area, note.strip()[:300]
+
+
 @transaction.atomic
-def thesaurus_import(*, data: Any, replace: bool = False) -> tuple[int, int]:
+def synonym_group_save(
+    *,
+    by: AbstractBaseUser,
+    preferred: str,
+    variants: list[str],
+    subject_area: str = "",
+    note: str = "",
+    group: SynonymGroup | None = None,
+    expected_updated_at: Any = None,
+) -> SynonymGroup:
+    """Create a synonym group, or change one (refused if someone else changed it since
+    `expected_updated_at`, the value the editor was shown)."""
+    require_thesaurus_editor(by)
+    preferred, cleaned, subject_area, note = _clean_group(preferred, variants, subject_area, note)
+    if group is None:
+        group = SynonymGroup()
+    else:
+        group = SynonymGroup.objects.select_for_update().get(pk=group.pk)
+        if expected_updated_at is not None and group.updated_at != expected_updated_at:
+            raise ConflictError(
+                "synonym-group-conflict",
+                "Någon annan har ändrat gruppen sedan du öppnade den. Läs in den igen.",
+            )
+    clash = SynonymGroup.objects.filter(preferred=preferred, subject_area=subject_area)
+    if group.pk:
+        clash = clash.exclude(pk=group.pk)
+    if clash.exists():
+        raise DomainError(
+            "synonym-group-exists",
+            f"Det finns redan en grupp för ”{preferred}” i samma område.",
+            field="preferred",
+        )
+    group.preferred = preferred
+    group.variants = "\n".join(cleaned)
+    group.subject_area = subject_area
+    group.note = note
+    group._history_user = by  # type: ignore[attr-defined]
+    group.save()
+    thesaurus_changed()
+    return group
+
+
+@transaction.atomic
+def synonym_group_delete(
+    *, group: SynonymGroup, by: AbstractBaseUser, expected_updated_at: Any = None
+) -> None:
+    require_thesaurus_editor(by)
+    group = SynonymGroup.objects.select_for_update().get(pk=group.pk)
+    if expected_updated_at is not None and group.updated_at != expected_updated_at:
+        raise ConflictError(
+            "synonym-group-conflict",
+            "Någon annan har ändrat gruppen sedan du öppnade den. Läs in den igen.",
+        )
+    group._history_user = by  # type: ignore[attr-defined]
+    group.delete()
+    thesaurus_changed()
+
+
+@transaction.atomic
+def synonym_variant_add(
+    *, by: AbstractBaseUser, preferred: str, variant: str, subject_area: str = ""
+) -> SynonymGroup:
+    """Add one variant to the group of `preferred` (made if there is none): accepting a
+    suggested synonym."""
+    require_thesaurus_editor(by)
+    key = normalise_term(preferred)
+    group = (
+        SynonymGroup.objects.select_for_update()
+        .filter(preferred=key, subject_area=subject_area.strip())
+        .first()
+    )
+    variants = [*(group.variant_list if group else []), variant]
+    return synonym_group_save(
+        by=by,
+        preferred=key,
+        variants=variants,
+        subject_area=subject_area,
+        note=group.note if group else "",
+        group=group,
+    )
+
+
+@transaction.atomic
+def thesaurus_import(
+    *, data: Any, replace: bool = False, by: AbstractBaseUser | None = None
+) -> tuple[int, int]:
     """Create or update the file's groups (all or nothing); with `replace`, groups not in the
     file are removed. Returns (created, updated)."""
+    if by is not None:
+        require_thesaurus_editor(by)
     groups = thesaurus_parse(data)
     created = updated = 0
     keep = []
     for group in groups:
-        row, is_new = SynonymGroup.objects.update_or_create(
-            preferred=group.preferred,
-            subject_area=group.subject_area,
-            defaults={"variants": "\n".join(group.variants), "note": group.note[:300]},
-        )
+        row = SynonymGroup.objects.filter(
+            preferred=group.preferred, subject_area=group.subject_area
+        ).first()
+        is_new = row is None
+        row = row or SynonymGroup(preferred=group.preferred, subject_area=group.subject_area)
+        row.variants = "\n".join(group.variants)
+        row.note = group.note[:300]
+        row._history_user = by  # type: ignore[attr-defined]
+        row.save()
         keep.append(row.pk)
         created += is_new
         updated += not is_new
     if replace:
         for row in SynonymGroup.objects.exclude(pk__in=keep):
+            row._history_user = by  # type: ignore[attr-defined]
             row.delete()
+    thesaurus_changed()
     return created, updated
 
 

@@ -22,14 +22,21 @@ from django.db.models import Count, Max
 
 from checklists.models import ChecklistSearchDoc, ChecklistVersion, VersionStatus
 from checklists.search import SearchHit
-from checklists.search.text import QueryTerm, Vocabulary, expand_query, terms
+from checklists.search.synonyms import current_thesaurus
+from checklists.search.text import (
+    QueryTerm,
+    Vocabulary,
+    expand_query,
+    explain,
+    part_of_index,
+    terms,
+)
 
 CANDIDATES = 200
 COMMON_SHARE = 0.08  # a term in more than this share of checklists does not pick candidates
 MIN_COMMON_DOCUMENTS = 20
 ALWAYS_RAREST = 3
 FIELD_WEIGHTS = {"title_terms": 3.0, "question_terms": 2.0, "keyword_terms": 2.0, "body_terms": 1.0}
-SOURCE_LABELS = {"word": "", "typo": " (stavning)", "compound": " (del av ord)"}
 
 
 def doc_fields(version: ChecklistVersion) -> dict[str, str]:
@@ -51,6 +58,8 @@ class _Corpus:
     documents: int
     # Each document's terms per field, so scoring needs no second trip to the database.
     fields: dict[int, tuple[Counter[str], ...]]
+    subject_area: dict[int, str]  # each document's KKiK subject area code ("" if none)
+    part_of: dict[str, list[str]]  # term → the vocabulary's compounds that contain it
 
 
 _cache_lock = threading.Lock()
@@ -67,11 +76,25 @@ def _corpus() -> _Corpus:
             return _cache
     frequency: Counter[str] = Counter()
     fields: dict[int, tuple[Counter[str], ...]] = {}
-    for version_id, *texts in ChecklistSearchDoc.objects.values_list("version_id", *FIELD_WEIGHTS):
+    areas: dict[int, str] = {}
+    rows = ChecklistSearchDoc.objects.values_list(
+        "version_id", "version__checklist__service__subject_area__code", *FIELD_WEIGHTS
+    )
+    for version_id, area, *texts in rows:
         counted = tuple(Counter(text.split()) for text in texts)
         fields[version_id] = counted
+        areas[version_id] = area or ""
         frequency.update(set().union(*counted))
-    corpus = _Corpus(key, Vocabulary(frozenset(frequency)), frequency, state["n"], fields)
+    vocabulary = Vocabulary(frozenset(frequency))
+    corpus = _Corpus(
+        key,
+        vocabulary,
+        frequency,
+        state["n"],
+        fields,
+        areas,
+        part_of_index(vocabulary, frequency),
+    )
     with _cache_lock:
         _cache = corpus
     return corpus
@@ -115,7 +138,7 @@ class DatabaseSearchBackend:
 
     def search(self, text: str, *, limit: int = 10, public_only: bool = False) -> list[SearchHit]:
         corpus = _corpus()
-        query = expand_query(text, corpus.vocabulary)
+        query = expand_query(text, corpus.vocabulary, current_thesaurus(), corpus.part_of)
         known = [q for q in query if q.term in corpus.vocabulary.terms]
         if not known:
             return []
@@ -123,10 +146,11 @@ class DatabaseSearchBackend:
         if not candidates:
             return []
         hits = [
-            _score(version_id, corpus.fields[version_id], known, corpus)
+            _score(version_id, known, corpus)
             for version_id in candidates
             if version_id in corpus.fields
         ]
+        hits = [hit for hit in hits if hit.score > 0]
         hits.sort(key=lambda hit: (-hit.score, hit.version_id))
         return hits[:limit]
 
@@ -141,12 +165,13 @@ def _selective(query: list[QueryTerm], corpus: _Corpus) -> list[str]:
     return chosen or [q.term for q in by_rarity[:ALWAYS_RAREST]]
 
 
-def _score(
-    version_id: int, field_terms: tuple[Counter[str], ...], query: list[QueryTerm], corpus: _Corpus
-) -> SearchHit:
+def _score(version_id: int, query: list[QueryTerm], corpus: _Corpus) -> SearchHit:
+    field_terms = corpus.fields[version_id]
+    area = corpus.subject_area[version_id]
+    query = [q for q in query if not q.subject_area or q.subject_area == area]
     score = 0.0
     matched: list[str] = []
-    covered = 0.0
+    best: dict[str, float] = dict.fromkeys((q.original for q in query), 0.0)
     for q in query:
         strength = sum(
             weight * counts[q.term] / (counts[q.term] + 1.0)
@@ -157,11 +182,11 @@ def _score(
             continue
         idf = math.log(1 + (corpus.documents + 1) / (corpus.document_frequency[q.term] + 0.5))
         score += q.weight * idf * strength
-        covered += q.weight
-        matched.append(f"{q.original}{SOURCE_LABELS[q.source]}")
-    # Matching more of what the agent typed beats matching one word many times.
-    total = sum(q.weight for q in query) or 1.0
-    score *= 0.5 + covered / total
+        best[q.original] = max(best[q.original], q.weight)
+        matched.append(explain(q))
+    # Matching more of what the agent typed beats matching one word many times: the share of
+    # the typed words found, each by its best route (itself, a correction, a part, a synonym).
+    score *= 0.5 + sum(best.values()) / (len(best) or 1)
     return SearchHit(version_id=version_id, score=round(score, 4), matched=tuple(matched))
 
 

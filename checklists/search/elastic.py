@@ -31,10 +31,12 @@ from __future__ import annotations
 
 import functools
 import logging
+import threading
 from collections.abc import Iterable, Iterator
 from typing import Any
 
 from django.conf import settings
+from django.db.models import Count, Max
 from django.utils import timezone
 from elasticsearch import Elasticsearch, NotFoundError
 from elasticsearch.dsl import (
@@ -52,11 +54,18 @@ from elasticsearch.helpers import bulk
 
 from checklists.models import ChecklistVersion, VersionStatus
 from checklists.search import SearchHit
-from checklists.search.database import SOURCE_LABELS
+from checklists.search.synonyms import Match, Thesaurus, current_thesaurus
 from checklists.search.text import (
+    DEFINITE_PATTERN,
+    MIN_COMPOUND_PART,
     MIN_CORRECTED_LENGTH,
     STOP_WORDS,
+    QueryTerm,
+    Vocabulary,
+    document_terms,
+    explain,
     normalise,
+    synonym_matches,
     terms,
     words,
 )
@@ -81,18 +90,73 @@ MATCH_PERCENT = 30
 # reach the cluster's clause limit. The first words of a question carry it.
 MAX_QUERY_WORDS = 20
 SOURCE_FIELDS = ["title", "questions", "keywords", "body"]
+SYNONYM_PREFIX = "synonym:"
 
-swedish = analyzer(
-    "kundtjanst_swedish",
-    tokenizer="letter",
-    filter=[
+SWEDISH_FILTERS = [
+    "lowercase",
+    token_filter("kundtjanst_swedish_stop", "stop", stopwords=sorted(STOP_WORDS)),
+    token_filter("kundtjanst_swedish_stemmer", "stemmer", language="swedish"),
+    # The definite endings the stemmer keeps, then the stemmer once more (`text.normalise`).
+    token_filter(
+        "kundtjanst_swedish_definite",
+        "pattern_replace",
+        pattern=DEFINITE_PATTERN,
+        replacement="$1",
+    ),
+    "kundtjanst_swedish_stemmer",
+    # After the stemmer, as in `text.normalise`: the Swedish suffix rules read å, ä and ö.
+    "asciifolding",
+]
+swedish = analyzer("kundtjanst_swedish", tokenizer="letter", filter=SWEDISH_FILTERS)
+PARTS_ANALYZER = "kundtjanst_swedish_parts"
+SYNONYM_ANALYZER = "kundtjanst_synonyms"
+# The `.parts` subfields hold each word and the checklists' words inside it (a dictionary
+# decompounder over the published vocabulary, ADR 0010); they weigh less than the words
+# themselves, so an exact match ranks above a split one.
+PARTS_FIELDS = ("title.parts^1.5", "questions.parts", "keywords.parts", "body.parts^0.5")
+
+
+def synonym_analyzer_name(subject_area: str) -> str:
+    return f"{SYNONYM_ANALYZER}_{subject_area}" if subject_area else SYNONYM_ANALYZER
+
+
+def _analysis(vocabulary: frozenset[str], thesaurus: Thesaurus) -> dict[str, Any]:
+    """The analyzers that depend on the data: decompounding and the thesaurus."""
+    chain = [
         "lowercase",
-        token_filter("kundtjanst_swedish_stop", "stop", stopwords=sorted(STOP_WORDS)),
-        token_filter("kundtjanst_swedish_stemmer", "stemmer", language="swedish"),
-        # After the stemmer, as in `text.normalise`: the Swedish suffix rules read å, ä and ö.
+        "kundtjanst_swedish_stop",
+        "kundtjanst_swedish_stemmer",
+        "kundtjanst_swedish_definite",
+        "kundtjanst_swedish_stemmer",
         "asciifolding",
-    ],
-)
+    ]
+    filters: dict[str, Any] = {
+        "kundtjanst_decompounder": {
+            "type": "dictionary_decompounder",
+            "word_list": sorted(t for t in vocabulary if len(t) >= MIN_COMPOUND_PART),
+            "min_subword_size": MIN_COMPOUND_PART,
+            "only_longest_match": True,
+        }
+    }
+    analyzers: dict[str, Any] = {
+        PARTS_ANALYZER: {
+            "type": "custom",
+            "tokenizer": "letter",
+            "filter": [*chain, "kundtjanst_decompounder"],
+        }
+    }
+    for area in ["", *thesaurus.subject_areas()]:
+        rules = thesaurus.rules(area)
+        if not rules:
+            continue
+        name = synonym_analyzer_name(area)
+        filters[f"{name}_graph"] = {"type": "synonym_graph", "synonyms": rules}
+        analyzers[name] = {
+            "type": "custom",
+            "tokenizer": "letter",
+            "filter": [*chain, f"{name}_graph"],
+        }
+    return {"filter": filters, "analyzer": analyzers}
 
 
 class ChecklistDocument(Document):
@@ -100,11 +164,13 @@ class ChecklistDocument(Document):
 
     version_id = Long()
     department = Keyword()  # the department's id, as the database backend stores it
+    subject_area = Keyword()  # the KKiK subject area code: area-limited synonyms apply there
     public = Boolean()
-    title = Text(analyzer=swedish)
-    questions = Text(analyzer=swedish)
-    keywords = Text(analyzer=swedish)
-    body = Text(analyzer=swedish)  # the script: steps, what to collect, where to escalate
+    title = Text(analyzer=swedish, fields={"parts": Text(analyzer=PARTS_ANALYZER)})
+    questions = Text(analyzer=swedish, fields={"parts": Text(analyzer=PARTS_ANALYZER)})
+    keywords = Text(analyzer=swedish, fields={"parts": Text(analyzer=PARTS_ANALYZER)})
+    # the script: steps, what to collect, where to escalate
+    body = Text(analyzer=swedish, fields={"parts": Text(analyzer=PARTS_ANALYZER)})
 
     class Meta:
         dynamic = MetaField("strict")
@@ -112,10 +178,12 @@ class ChecklistDocument(Document):
     @classmethod
     def from_version(cls, version: ChecklistVersion) -> ChecklistDocument:
         body = [*version.steps, *version.collect, version.escalation_target]
+        area = version.checklist.service.subject_area
         return cls(
             meta={"id": str(version.pk)},
             version_id=version.pk,
             department=str(version.checklist.department_id),
+            subject_area=area.code if area else "",
             public=version.public,
             title=version.title,
             questions=list(version.questions),
@@ -129,14 +197,22 @@ def index_alias() -> str:
     return f"{prefix}-checklists"
 
 
-def index_body() -> dict[str, Any]:
-    """Settings and mappings of a checklist index (the body of `PUT /<index>`)."""
+def index_body(vocabulary: frozenset[str], thesaurus: Thesaurus) -> dict[str, Any]:
+    """Settings and mappings of a checklist index (the body of `PUT /<index>`), with the
+    published checklists' vocabulary for decompounding and the thesaurus's synonym analyzers.
+    Both are fixed when the index is made: a new index (`rebuild`) takes a changed thesaurus
+    (done after every change, `thesaurus.thesaurus_changed`) or new words."""
     index = Index("checklists")  # the name is not part of the body
     # One shard: a municipality has a few thousand checklists, and BM25 statistics then cover
     # the whole corpus, so scores do not depend on which shard a checklist landed in.
     index.settings(number_of_shards=1)
     index.document(ChecklistDocument)
-    return index.to_dict()
+    body = index.to_dict()
+    analysis = body["settings"]["analysis"]
+    extra = _analysis(vocabulary, thesaurus)
+    analysis.setdefault("filter", {}).update(extra["filter"])
+    analysis.setdefault("analyzer", {}).update(extra["analyzer"])
+    return body
 
 
 def query_words(text: str) -> list[str]:
@@ -149,13 +225,42 @@ def query_words(text: str) -> list[str]:
     return list(by_term.values())[:MAX_QUERY_WORDS]
 
 
-def build_query(text: str, *, limit: int, public_only: bool) -> dict[str, Any]:
+def synonym_clause(match: Match, weight: float) -> dict[str, Any]:
+    """The thesaurus in the query: the matched member's own words, analysed by the synonym
+    analyzer of its group's area, which emits every member of the group (as
+    `Thesaurus.expansions` does); limited to that area's checklists."""
+    area = match.group.subject_area
+    clause: dict[str, Any] = {
+        "multi_match": {
+            "query": match.member.surface,
+            "fields": list(FIELDS),
+            "type": "most_fields",
+            "analyzer": synonym_analyzer_name(area),
+            # Multi-word synonyms match as their terms, as in the database backend.
+            "auto_generate_synonyms_phrase_query": False,
+            "boost": weight,
+            "_name": f"{SYNONYM_PREFIX}{match.text}",
+        }
+    }
+    if not area:
+        return clause
+    return {"bool": {"must": [clause], "filter": [{"term": {"subject_area": area}}]}}
+
+
+def build_query(
+    text: str,
+    *,
+    limit: int,
+    public_only: bool,
+    vocabulary: Vocabulary | None = None,
+    thesaurus: Thesaurus | None = None,
+) -> dict[str, Any]:
     """The body of the `_search` request for what the agent typed."""
-    clauses = [
+    words_clauses = [
         {
             "multi_match": {
                 "query": word,
-                "fields": list(FIELDS),
+                "fields": [*FIELDS, *PARTS_FIELDS],
                 "type": "most_fields",
                 "fuzziness": FUZZINESS,
                 "_name": word,
@@ -163,14 +268,24 @@ def build_query(text: str, *, limit: int, public_only: bool) -> dict[str, Any]:
         }
         for word in query_words(text)
     ]
-    if not clauses:
+    if not words_clauses:
         return {"size": 0, "query": {"match_none": {}}}
+    clauses = list(words_clauses)
+    if thesaurus is not None and thesaurus.groups:
+        seen = set()
+        for match, weight in synonym_matches(
+            text, vocabulary or Vocabulary(frozenset()), thesaurus
+        ):
+            key = (match.member.surface, match.group.subject_area)
+            if key not in seen:
+                seen.add(key)
+                clauses.append(synonym_clause(match, weight))
     query: dict[str, Any] = {
         "should": clauses,
-        # A count, never below one: "30%" of one to three words rounds to 0, and beside a
-        # filter that makes every clause optional, so public_only would list every public
-        # checklist.
-        "minimum_should_match": max(1, len(clauses) * MATCH_PERCENT // 100),
+        # A count of the typed words, never below one: "30%" of one to three words rounds to
+        # 0, and beside a filter that makes every clause optional, so public_only would list
+        # every public checklist.
+        "minimum_should_match": max(1, len(words_clauses) * MATCH_PERCENT // 100),
     }
     if public_only:
         query["filter"] = [{"term": {"public": True}}]
@@ -247,7 +362,8 @@ class ElasticSearchBackend:
         """A fresh index with every published version; the alias moves to it atomically."""
         client = self.client.options(request_timeout=REBUILD_TIMEOUT)
         new = f"{self.alias}-{timezone.now():%Y%m%d%H%M%S%f}"
-        client.indices.create(index=new, **index_body())
+        body = index_body(published_vocabulary().terms, current_thesaurus())
+        client.indices.create(index=new, **body)
         try:
             count, _ = bulk(client, self._load(new), chunk_size=BULK_CHUNK)
             client.indices.refresh(index=new)
@@ -277,7 +393,7 @@ class ElasticSearchBackend:
     def _load(self, index: str) -> Iterator[dict[str, Any]]:
         published = (
             ChecklistVersion.objects.filter(status=VersionStatus.PUBLISHED)
-            .select_related("checklist")
+            .select_related("checklist__service__subject_area")
             .order_by("pk")
         )
         for version in published.iterator(chunk_size=BULK_CHUNK):
@@ -292,7 +408,10 @@ class ElasticSearchBackend:
         searched = query_words(text)
         if not searched:
             return []
-        body = build_query(text, limit=limit, public_only=public_only)
+        vocabulary, thesaurus = published_vocabulary(), current_thesaurus()
+        body = build_query(
+            text, limit=limit, public_only=public_only, vocabulary=vocabulary, thesaurus=thesaurus
+        )
         try:
             response = self.client.search(index=self.alias, body=body)
         except NotFoundError:
@@ -300,10 +419,41 @@ class ElasticSearchBackend:
                 "Search index %s is missing: run `manage.py search_index --rebuild`.", self.alias
             )
             return []
-        return [_hit(hit, searched) for hit in response["hits"]["hits"]]
+        synonyms = [
+            (match, weight) for match, weight in synonym_matches(text, vocabulary, thesaurus)
+        ]
+        return [_hit(hit, searched, synonyms, thesaurus) for hit in response["hits"]["hits"]]
 
 
-def _hit(hit: dict[str, Any], searched: list[str]) -> SearchHit:
+_vocabulary_lock = threading.Lock()
+_vocabulary: tuple[object, Vocabulary] | None = None
+
+
+def published_vocabulary() -> Vocabulary:
+    """The terms of the published checklists (for splitting typed compounds into thesaurus
+    words, and the decompounder's word list), cached until a version is published or retired."""
+    global _vocabulary
+    published = ChecklistVersion.objects.filter(status=VersionStatus.PUBLISHED)
+    key = tuple(published.aggregate(n=Count("pk"), last=Max("pk")).values())
+    with _vocabulary_lock:
+        if _vocabulary is not None and _vocabulary[0] == key:
+            return _vocabulary[1]
+    found: set[str] = set()
+    for version in published.iterator(chunk_size=BULK_CHUNK):
+        fields = [version.title, *version.questions, *version.keywords, *version.steps]
+        found.update(document_terms([*fields, *version.collect, version.escalation_target]))
+    vocabulary = Vocabulary(frozenset(found))
+    with _vocabulary_lock:
+        _vocabulary = (key, vocabulary)
+    return vocabulary
+
+
+def _hit(
+    hit: dict[str, Any],
+    searched: list[str],
+    synonyms: list[tuple[Match, float]],
+    thesaurus: Thesaurus,
+) -> SearchHit:
     named = set(hit.get("matched_queries") or ())
     source = hit.get("_source") or {}
     found: set[str] = set()
@@ -311,12 +461,22 @@ def _hit(hit: dict[str, Any], searched: list[str]) -> SearchHit:
         value = source.get(name) or []
         for text in [value] if isinstance(value, str) else value:
             found.update(terms(text))
-    matched = tuple(
-        # Matched, but not as typed: Elasticsearch found it one edit away.
-        word if normalise(word) in found else f"{word}{SOURCE_LABELS['typo']}"
+    matched = [
+        # Matched, but not as typed: Elasticsearch found it one edit away, or inside a word.
+        word if normalise(word) in found else explain(QueryTerm("", 0, "typo", word))
         for word in searched
         if word in named
-    )
+    ]
+    for match, weight in synonyms:
+        if f"{SYNONYM_PREFIX}{match.text}" not in named:
+            continue
+        for synonym in thesaurus.expansions([match]):
+            if synonym.term in found and synonym.term not in match.member.terms:
+                label = explain(
+                    QueryTerm(synonym.term, weight, "synonym", match.text, synonym.shown)
+                )
+                if label not in matched:
+                    matched.append(label)
     return SearchHit(
-        version_id=int(hit["_id"]), score=round(float(hit["_score"]), 4), matched=matched
+        version_id=int(hit["_id"]), score=round(float(hit["_score"]), 4), matched=tuple(matched)
     )

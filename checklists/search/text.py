@@ -14,13 +14,25 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import snowballstemmer
+from django.utils.translation import gettext as _
+
+if TYPE_CHECKING:
+    from checklists.search.synonyms import Match, Thesaurus
 
 WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*", re.UNICODE)
 _FOLD = str.maketrans({"å": "a", "ä": "a", "ö": "o", "é": "e", "è": "e", "ü": "u"})
 MIN_CORRECTED_LENGTH = 5
+SYNONYM_WEIGHT = 0.7  # below the agent's own words (1.0), above corrections and parts
 MIN_COMPOUND_PART = 3
+# The definite endings the Snowball stemmer keeps, after at least three letters: -et
+# ("bygglovet" → "bygglov", "huset" → "hus") and -an ("soptunnan" → "soptunn" like "soptunna",
+# "ansökan" → "ansök" like "ansöka"). "paket" becomes "pak" as well, in documents and queries
+# alike, so nothing is lost. Elasticsearch applies the same pattern (`elastic.swedish`).
+DEFINITE_PATTERN = r"^(\p{L}{3,})(?:et|an)$"  # the same, in Java's syntax
+DEFINITE = re.compile(r"^([^\W\d_]{3,})(?:et|an)$")
 
 # Function words only: they carry nothing for finding a checklist. Content words ("bygga",
 # "ansöka") stay, however common.
@@ -43,8 +55,12 @@ def fold(word: str) -> str:
 
 @lru_cache(maxsize=50_000)
 def normalise(word: str) -> str:
-    """One word as it is indexed: lower case, Swedish stem, folded to ASCII."""
-    return fold(_stemmer.stemWord(word.lower()))
+    """One word as it is indexed: lower case, Swedish stem, folded to ASCII, and the definite
+    endings -et and -an removed, which the Snowball stemmer keeps ("bygglovet", "soptunnan")."""
+    stem = _stemmer.stemWord(word.lower())
+    # Stemmed again, always (Elasticsearch cannot stem only the words that lost an ending):
+    # "medborgarkontoret" → "medborgarkontor" → "medborgarkont", as "medborgarkontor".
+    return fold(_stemmer.stemWord(DEFINITE.sub(r"\1", stem)))
 
 
 def words(text: str) -> list[str]:
@@ -88,12 +104,22 @@ class Vocabulary:
                 found.add(variant)
         return found
 
-    def split(self, term: str) -> list[str]:
-        """A compound as known parts ("bygglovsansokan" → ["bygglov", "ansokan"]), or []."""
-        return _split(term, self.terms, depth=0)
+    def split(self, term: str, extra: frozenset[str] = frozenset()) -> list[str]:
+        """A compound as known parts ("bygglovsansokan" → ["bygglov", "ansokan"]), or []; the
+        parts are the vocabulary's terms or `extra` ones (the thesaurus's words)."""
+        return _split(term, _Known(self.terms, extra), depth=0)
 
 
-def _split(term: str, known: frozenset[str], depth: int) -> list[str]:
+@dataclass(frozen=True)
+class _Known:
+    first: frozenset[str]
+    second: frozenset[str]
+
+    def __contains__(self, term: object) -> bool:
+        return term in self.first or term in self.second
+
+
+def _split(term: str, known: _Known, depth: int) -> list[str]:
     if depth > 3:
         return []
     best: list[str] = []
@@ -140,38 +166,143 @@ def _one_edit(a: str, b: str) -> bool:
 
 @dataclass(frozen=True)
 class QueryTerm:
-    """A term to look for, its weight, and why (shown to the agent later)."""
+    """A term to look for, its weight, and why (shown to the agent as `explain`)."""
 
     term: str
     weight: float
-    source: str  # "word", "typo", "compound"
-    original: str
+    source: str  # "word", "typo", "compound", "part_of", "synonym"
+    original: str  # what the agent typed
+    shown: str = ""  # the synonym's own words, for "förskola — synonym för dagis"
+    subject_area: str = ""  # a synonym limited to one KKiK subject area counts only there
 
 
-def expand_query(text: str, vocabulary: Vocabulary) -> list[QueryTerm]:
-    """The query's terms with typo corrections and compound parts; originals weigh most."""
-    expanded: dict[str, QueryTerm] = {}
+TYPO_WEIGHT = 0.6
+PART_WEIGHT = 0.5  # a compound's parts
+PART_OF_WEIGHT = 0.35  # a checklist's compound with the typed word in it
+PART_SYNONYM_WEIGHT = 0.35  # a synonym of a compound's part ("larmklockan" → trygghetslarm)
+MIN_PART_OF = 4  # shorter typed words are inside too many compounds to say anything
+MAX_PART_OF = 20  # compounds per typed word, the most common first
 
-    def add(term: str, weight: float, source: str, original: str) -> None:
-        if term not in expanded or expanded[term].weight < weight:
-            expanded[term] = QueryTerm(term, weight, source, original)
 
-    for word in dict.fromkeys(words(text)):
-        for part in word.split("-"):
-            if not part or part in STOP_WORDS:
-                continue
-            term = normalise(part)
-            add(term, 1.0, "word", part)
-            if term in vocabulary.terms:
-                continue
-            # The stemmer can cut a misspelt word oddly ("förskoleplast" → "forskolepl"), so
-            # the unstemmed spelling gets its own chance.
-            for spelling in dict.fromkeys((term, fold(part))):
-                for correction in vocabulary.corrections(spelling):
-                    add(correction, 0.6, "typo", part)
-                for piece in vocabulary.split(spelling):
-                    add(piece, 0.5, "compound", part)
-    return list(expanded.values())
+def explain(term: QueryTerm) -> str:
+    """Why a checklist matched, in the agent's words."""
+    if term.source == "synonym":
+        return _("%(shown)s — synonym för %(original)s") % {
+            "shown": term.shown,
+            "original": term.original,
+        }
+    if term.source == "typo":
+        return _("%(original)s (stavning)") % {"original": term.original}
+    if term.source == "compound":
+        return _("%(original)s (del av ord)") % {"original": term.original}
+    if term.source == "part_of":
+        return _("%(original)s (i sammansatt ord)") % {"original": term.original}
+    return term.original
+
+
+def expand_query(
+    text: str,
+    vocabulary: Vocabulary,
+    thesaurus: Thesaurus | None = None,
+    part_of: dict[str, list[str]] | None = None,
+) -> list[QueryTerm]:
+    """The query's terms with typo corrections, compound parts, the checklists' compounds that
+    contain a typed word (`part_of`), and the thesaurus's synonyms; originals weigh most."""
+    expanded: dict[tuple[str, str], QueryTerm] = {}
+
+    def add(candidate: QueryTerm) -> None:
+        key = (candidate.term, candidate.subject_area)
+        if key not in expanded or expanded[key].weight < candidate.weight:
+            expanded[key] = candidate
+
+    for part in query_words(text):
+        term = normalise(part)
+        add(QueryTerm(term, 1.0, "word", part))
+        if len(term) >= MIN_PART_OF:
+            for compound in (part_of or {}).get(term, ())[:MAX_PART_OF]:
+                add(QueryTerm(compound, PART_OF_WEIGHT, "part_of", part))
+        if term in vocabulary.terms:
+            continue
+        for spelling in _spellings(part):
+            for correction in vocabulary.corrections(spelling):
+                add(QueryTerm(correction, TYPO_WEIGHT, "typo", part))
+            for piece in vocabulary.split(spelling, _extra(thesaurus)):
+                add(QueryTerm(piece, PART_WEIGHT, "compound", part))
+    if thesaurus is not None:
+        for match, weight in synonym_matches(text, vocabulary, thesaurus):
+            for synonym in thesaurus.expansions([match]):
+                add(
+                    QueryTerm(
+                        synonym.term,
+                        weight,
+                        "synonym",
+                        synonym.original,
+                        synonym.shown,
+                        synonym.subject_area,
+                    )
+                )
+    # A term typed or found everywhere needs no area-limited copy.
+    general = {term for term, area in expanded if not area}
+    return [q for (term, area), q in expanded.items() if not area or term not in general]
+
+
+def query_words(text: str) -> list[str]:
+    """The words of a query that count, each once: no stop words, hyphenated words split."""
+    return list(
+        dict.fromkeys(
+            part
+            for word in words(text)
+            for part in word.split("-")
+            if part and part not in STOP_WORDS
+        )
+    )
+
+
+def _spellings(part: str) -> list[str]:
+    # The stemmer can cut a misspelt word oddly ("förskoleplast" → "forskolepl"), so the
+    # unstemmed spelling gets its own chance.
+    return list(dict.fromkeys((normalise(part), fold(part))))
+
+
+def _extra(thesaurus: Thesaurus | None) -> frozenset[str]:
+    return thesaurus.single_terms if thesaurus is not None else frozenset()
+
+
+def synonym_matches(
+    text: str, vocabulary: Vocabulary, thesaurus: Thesaurus
+) -> list[tuple[Match, float]]:
+    """The thesaurus members in a query, with the weight of their synonyms: members the agent
+    typed, and members among the parts of a typed compound the checklists do not contain
+    ("larmklockan" → larm + klocka). Every backend expands exactly these (ADR 0010)."""
+    found = [(match, SYNONYM_WEIGHT) for match in thesaurus.matches(text)]
+    for part in query_words(text):
+        if normalise(part) in vocabulary.terms:
+            continue
+        for spelling in _spellings(part):
+            pieces = vocabulary.split(spelling, thesaurus.single_terms)
+            if pieces:
+                found += [
+                    (match, PART_SYNONYM_WEIGHT)
+                    for match in thesaurus.matches_in_parts(pieces, part)
+                ]
+    return found
+
+
+def part_of_index(vocabulary: Vocabulary, frequency: dict[str, int]) -> dict[str, list[str]]:
+    """For each term, the vocabulary's compounds that split into it ("avgift" →
+    ["hemtjanstavgift", "vaavgift", …]), the most common first: so a typed word finds a
+    checklist that only has it inside a compound."""
+    index: dict[str, set[str]] = {}
+    for term in vocabulary.terms:
+        if len(term) < 2 * MIN_COMPOUND_PART:
+            continue
+        for piece in vocabulary.split(term):
+            if piece != term:
+                index.setdefault(piece, set()).add(term)
+    return {
+        piece: sorted(compounds, key=lambda c: (-frequency.get(c, 0), c))
+        for piece, compounds in index.items()
+    }
 
 
 def document_terms(fields: Iterable[str]) -> list[str]:

@@ -19,8 +19,14 @@ from checklists import services as checklist_services
 from checklists.models import ChecklistSearchDoc
 from checklists.search import SearchHit, get_backend
 from checklists.search.database import DatabaseSearchBackend
-from checklists.search.elastic import ElasticSearchBackend, build_query, index_body
-from checklists.search.text import STOP_WORDS
+from checklists.search.elastic import (
+    ElasticSearchBackend,
+    build_query,
+    index_body,
+    published_vocabulary,
+)
+from checklists.search.synonyms import Thesaurus, current_thesaurus
+from checklists.search.text import STOP_WORDS, Vocabulary
 
 live = pytest.mark.skipif(
     not os.environ.get("ELASTICSEARCH_URL"),
@@ -28,6 +34,7 @@ live = pytest.mark.skipif(
 )
 
 FIELDS = ["title^3", "questions^2", "keywords^2", "body"]
+PARTS = ["title.parts^1.5", "questions.parts", "keywords.parts", "body.parts^0.5"]
 SORT = [{"_score": {"order": "desc"}}, {"version_id": {"order": "asc"}}]
 SOURCE = ["title", "questions", "keywords", "body"]
 
@@ -36,7 +43,7 @@ def clause(word):
     return {
         "multi_match": {
             "query": word,
-            "fields": FIELDS,
+            "fields": FIELDS + PARTS,
             "type": "most_fields",
             "fuzziness": "AUTO:5,256",
             "_name": word,
@@ -44,9 +51,31 @@ def clause(word):
     }
 
 
-def test_index_body_defines_the_swedish_analyzer_and_the_field_mappings():
-    swedish_text = {"type": "text", "analyzer": "kundtjanst_swedish"}
-    assert index_body() == {
+CHAIN = [
+    "lowercase",
+    "kundtjanst_swedish_stop",
+    "kundtjanst_swedish_stemmer",
+    "kundtjanst_swedish_definite",
+    "kundtjanst_swedish_stemmer",
+    "asciifolding",
+]
+THESAURUS = Thesaurus.from_groups(
+    [
+        ("förskola", ["dagis", "plats på förskolan"], ""),
+        ("bygglov", ["byggnadslov", "BN"], "bygglov"),
+        ("säga upp", ["avsluta"], ""),  # cut to one word by stop words: only "avsluta" stays
+    ]
+)
+
+
+def test_index_body_defines_the_analyzers_and_the_field_mappings():
+    text = {
+        "type": "text",
+        "analyzer": "kundtjanst_swedish",
+        "fields": {"parts": {"type": "text", "analyzer": "kundtjanst_swedish_parts"}},
+    }
+    vocabulary = frozenset({"bygglov", "ansok", "ab", "hemtjanst"})
+    assert index_body(vocabulary, THESAURUS) == {
         "settings": {
             "number_of_shards": 1,
             "analysis": {
@@ -54,18 +83,49 @@ def test_index_body_defines_the_swedish_analyzer_and_the_field_mappings():
                     "kundtjanst_swedish": {
                         "type": "custom",
                         "tokenizer": "letter",
-                        "filter": [
-                            "lowercase",
-                            "kundtjanst_swedish_stop",
-                            "kundtjanst_swedish_stemmer",
-                            "asciifolding",
-                        ],
-                    }
+                        "filter": CHAIN,
+                    },
+                    "kundtjanst_swedish_parts": {
+                        "type": "custom",
+                        "tokenizer": "letter",
+                        "filter": [*CHAIN, "kundtjanst_decompounder"],
+                    },
+                    "kundtjanst_synonyms": {
+                        "type": "custom",
+                        "tokenizer": "letter",
+                        "filter": [*CHAIN, "kundtjanst_synonyms_graph"],
+                    },
+                    "kundtjanst_synonyms_bygglov": {
+                        "type": "custom",
+                        "tokenizer": "letter",
+                        "filter": [*CHAIN, "kundtjanst_synonyms_bygglov_graph"],
+                    },
                 },
                 "filter": {
                     # The database backend's stop words, so both backends ignore the same words.
                     "kundtjanst_swedish_stop": {"type": "stop", "stopwords": sorted(STOP_WORDS)},
                     "kundtjanst_swedish_stemmer": {"type": "stemmer", "language": "swedish"},
+                    "kundtjanst_swedish_definite": {
+                        "type": "pattern_replace",
+                        "pattern": "^(\\p{L}{3,})(?:et|an)$",
+                        "replacement": "$1",
+                    },
+                    # Words of three letters or more from the published checklists.
+                    "kundtjanst_decompounder": {
+                        "type": "dictionary_decompounder",
+                        "word_list": ["ansok", "bygglov", "hemtjanst"],
+                        "min_subword_size": 3,
+                        "only_longest_match": True,
+                    },
+                    # Members written without stop words; one analyzer per subject area.
+                    "kundtjanst_synonyms_graph": {
+                        "type": "synonym_graph",
+                        "synonyms": ["förskola, dagis, plats förskolan"],
+                    },
+                    "kundtjanst_synonyms_bygglov_graph": {
+                        "type": "synonym_graph",
+                        "synonyms": ["bygglov, byggnadslov, bn"],
+                    },
                 },
             },
         },
@@ -74,13 +134,49 @@ def test_index_body_defines_the_swedish_analyzer_and_the_field_mappings():
             "properties": {
                 "version_id": {"type": "long"},
                 "department": {"type": "keyword"},
+                "subject_area": {"type": "keyword"},
                 "public": {"type": "boolean"},
-                "title": swedish_text,
-                "questions": swedish_text,
-                "keywords": swedish_text,
-                "body": swedish_text,
+                "title": text,
+                "questions": text,
+                "keywords": text,
+                "body": text,
             },
         },
+    }
+
+
+def test_synonyms_are_clauses_analysed_by_their_areas_synonym_analyzer():
+    vocabulary = Vocabulary(frozenset({"forskol", "bygglov", "plats"}))
+    query = build_query(
+        "dagis bn", limit=10, public_only=False, vocabulary=vocabulary, thesaurus=THESAURUS
+    )
+
+    def synonym(text, analyzer, name):
+        return {
+            "multi_match": {
+                "query": text,
+                "fields": FIELDS,
+                "type": "most_fields",
+                "analyzer": analyzer,
+                "auto_generate_synonyms_phrase_query": False,
+                "boost": 0.7,
+                "_name": f"synonym:{name}",
+            }
+        }
+
+    assert query["query"]["bool"] == {
+        "should": [
+            clause("dagis"),
+            clause("bn"),
+            synonym("dagis", "kundtjanst_synonyms", "dagis"),
+            {
+                "bool": {
+                    "must": [synonym("bn", "kundtjanst_synonyms_bygglov", "bn")],
+                    "filter": [{"term": {"subject_area": "bygglov"}}],
+                }
+            },
+        ],
+        "minimum_should_match": 1,  # of the two typed words
     }
 
 
@@ -221,6 +317,7 @@ def test_indexing_a_published_version_upserts_its_document(published):
                     {
                         "version_id": published.pk,
                         "department": str(published.checklist.department_id),
+                        "subject_area": "bygglov",
                         "public": True,
                         "title": "Bygglov för braskamin",
                         "questions": ["Behöver jag bygglov för en braskamin?"],
@@ -284,6 +381,7 @@ def test_remove_deletes_each_version_once():
     )
 
 
+@pytest.mark.django_db
 def test_search_reports_the_words_that_matched_and_marks_typos():
     response = {
         "hits": {
@@ -317,7 +415,13 @@ def test_search_reports_the_words_that_matched_and_marks_typos():
             "search",
             {
                 "index": "kundtjanst-checklists",
-                "body": build_query("bygglovet braskamn", limit=10, public_only=True),
+                "body": build_query(
+                    "bygglovet braskamn",
+                    limit=10,
+                    public_only=True,
+                    vocabulary=published_vocabulary(),
+                    thesaurus=current_thesaurus(),
+                ),
             },
         )
     ]
