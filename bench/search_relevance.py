@@ -68,5 +68,6 @@ def _table(results: dict) -> dict:
         for name, r in results.items()
     }
 
+
 if __name__ == "__main__":
     main()

@@ -21,11 +21,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections import defaultdict
 from dataclasses import dataclass
+from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
-from django.db import transaction
+from django.contrib.auth.models import User
+from django.db import connection, transaction
 from django.db.models import Count, Max, Min
 from django.utils import timezone
 
@@ -90,40 +90,54 @@ class Learned:
     words: tuple[str, ...]  # the typed words agents chose this checklist for
 
 
-def learned_for(text: str, *, today: dt.date | None = None) -> dict[int, Learned]:
-    """Evidence per checklist id that agents chose it for the words of `text`."""
+def learned_for(text: str, *, limit: int = 20, today: dt.date | None = None) -> dict[int, Learned]:
+    """Evidence per checklist id that agents chose it for the words of `text`: the `limit`
+    strongest. One query, aggregated in the database (a common word may have been chosen tens
+    of thousands of times)."""
     typed: dict[str, str] = {}
     for word in member_words(text)[:MAX_TERMS]:
         typed.setdefault(normalise(word), word)
     if not typed:
         return {}
     today = today or timezone.localdate()
-    rows = (
-        SearchTermUse.objects.filter(
-            term__in=list(typed), day__gte=today - dt.timedelta(days=HORIZON_DAYS)
-        )
-        .values_list("term", "checklist_id", "day")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    weight: dict[tuple[str, int], float] = defaultdict(float)
-    for term, checklist_id, day, n in rows:
-        age = max((today - day).days, 0)
-        weight[term, checklist_id] += n * 0.5 ** (age / HALF_LIFE_DAYS)
-    per_term: dict[str, float] = defaultdict(float)
-    for (term, _), w in weight.items():
-        per_term[term] += w
-    evidence: dict[int, float] = defaultdict(float)
-    words: dict[int, list[str]] = defaultdict(list)
-    for (term, checklist_id), w in weight.items():
-        # How often agents chose it for the word, times the share of the word's choices that
-        # went to it: a word chosen for many checklists says little about each.
-        evidence[checklist_id] += w * w / per_term[term]
-        words[checklist_id].append(typed[term])
+    table = SearchTermUse._meta.db_table
+    if connection.vendor == "postgresql":
+        age, concat = "(%s::date - day)", "string_agg(w.term, ' ' ORDER BY w.term)"
+    else:
+        age, concat = "(julianday(%s) - julianday(day))", "group_concat(w.term, ' ')"
+    placeholders = ", ".join(["%s"] * len(typed))
+    # Each choice weighs 0.5^(age / half-life); a checklist's evidence for a word is its weight
+    # times its share of the word's weight (a word chosen for many checklists says little
+    # about each), summed over the words.
+    sql = f"""
+        WITH w AS (
+            SELECT term, checklist_id, SUM(POWER(0.5, {age} / %s)) AS w
+            FROM {table}
+            WHERE term IN ({placeholders}) AND day >= %s
+            GROUP BY term, checklist_id
+        ), t AS (SELECT term, SUM(w) AS total FROM w GROUP BY term)
+        SELECT w.checklist_id, SUM(w.w * w.w / t.total) AS e, {concat}
+        FROM w JOIN t ON t.term = w.term
+        GROUP BY w.checklist_id
+        ORDER BY e DESC, w.checklist_id
+        LIMIT %s
+    """
+    params: list[Any] = [
+        today,
+        float(HALF_LIFE_DAYS),
+        *typed,
+        today - dt.timedelta(days=HORIZON_DAYS),
+        limit,
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
     return {
-        checklist_id: Learned(round(e, 4), tuple(words[checklist_id]))
-        for checklist_id, e in evidence.items()
-        if e > 0
+        checklist_id: Learned(
+            round(float(evidence), 4), tuple(typed[t] for t in sorted(terms.split()))
+        )
+        for checklist_id, evidence, terms in rows
+        if evidence > 0
     }
 
 
@@ -231,9 +245,7 @@ def _preferred_for(version: ChecklistVersion) -> str:
 
 
 @transaction.atomic
-def suggestion_accept(
-    *, by: AbstractBaseUser, word: str, preferred: str, subject_area: str
-) -> None:
+def suggestion_accept(*, by: User, word: str, preferred: str, subject_area: str) -> None:
     """Add the word to the thesaurus as a variant of `preferred`."""
     from checklists.thesaurus import synonym_variant_add
 
@@ -243,7 +255,7 @@ def suggestion_accept(
 
 
 @transaction.atomic
-def suggestion_reject(*, by: AbstractBaseUser, term: str, checklist: Checklist) -> None:
+def suggestion_reject(*, by: User, term: str, checklist: Checklist) -> None:
     from checklists.thesaurus import require_thesaurus_editor
 
     require_thesaurus_editor(by)

@@ -58,31 +58,30 @@ def checklist_search(
     """Published checklists for what the agent (or a citizen) typed, best first: the backend's
     text match, then what agents chose for the same words before (`checklists.learning`)."""
     hits = get_backend().search(text, limit=limit + LEARNED_EXTRA, public_only=public_only)
-    learned = learning.learned_for(text)
-    by_checklist: dict[int, ChecklistVersion] = {}
-    if learned:
-        for version in published_versions().filter(checklist_id__in=list(learned)):
-            if version.public or not public_only:
-                by_checklist[version.checklist_id] = version
-    versions = published_versions().in_bulk([hit.version_id for hit in hits])
-    versions.update({v.pk: v for v in by_checklist.values()})
+    # Only the most chosen can reach the page: a common word was chosen for many checklists.
+    learned = learning.learned_for(text, limit=limit + 1)
+    published = ChecklistVersion.objects.filter(
+        status=VersionStatus.PUBLISHED, checklist_id__in=list(learned)
+    )
+    if public_only:
+        published = published.filter(public=True)
+    version_of = dict(published.values_list("checklist_id", "pk"))
     top = max((hit.score for hit in hits), default=0.0)
-    scored: dict[int, SearchHit] = {
-        hit.version_id: hit for hit in hits if hit.version_id in versions
-    }
+    scored: dict[int, SearchHit] = {hit.version_id: hit for hit in hits}
     for checklist_id, found in learned.items():
-        version = by_checklist.get(checklist_id)
-        if version is None:
+        version_id = version_of.get(checklist_id)
+        if version_id is None:
             continue
-        hit = scored.get(version.pk) or SearchHit(version.pk, 0.0, ())
+        hit = scored.get(version_id) or SearchHit(version_id, 0.0, ())
         reason = _("tidigare vald för: %(words)s") % {"words": ", ".join(found.words)}
-        scored[version.pk] = SearchHit(
-            version.pk,
+        scored[version_id] = SearchHit(
+            version_id,
             round(hit.score + learning.boost(found.evidence, top), 4),
             (*hit.matched, reason),
         )
     ranked = sorted(scored.values(), key=lambda hit: (-hit.score, hit.version_id))[:limit]
-    return [(versions[hit.version_id], hit) for hit in ranked]
+    versions = published_versions().in_bulk([hit.version_id for hit in ranked])
+    return [(versions[hit.version_id], hit) for hit in ranked if hit.version_id in versions]
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 
 from cases.models import SubjectArea
@@ -149,7 +149,7 @@ def _clean_group(
 @transaction.atomic
 def synonym_group_save(
     *,
-    by: AbstractBaseUser,
+    by: User,
     preferred: str,
     variants: list[str],
     subject_area: str = "",
@@ -190,9 +190,7 @@ def synonym_group_save(
 
 
 @transaction.atomic
-def synonym_group_delete(
-    *, group: SynonymGroup, by: AbstractBaseUser, expected_updated_at: Any = None
-) -> None:
+def synonym_group_delete(*, group: SynonymGroup, by: User, expected_updated_at: Any = None) -> None:
     require_thesaurus_editor(by)
     group = SynonymGroup.objects.select_for_update().get(pk=group.pk)
     if expected_updated_at is not None and group.updated_at != expected_updated_at:
@@ -207,7 +205,7 @@ def synonym_group_delete(
 
 @transaction.atomic
 def synonym_variant_add(
-    *, by: AbstractBaseUser, preferred: str, variant: str, subject_area: str = ""
+    *, by: User, preferred: str, variant: str, subject_area: str = ""
 ) -> SynonymGroup:
     """Add one variant to the group of `preferred` (made if there is none): accepting a
     suggested synonym."""
@@ -231,7 +229,7 @@ def synonym_variant_add(
 
 @transaction.atomic
 def thesaurus_import(
-    *, data: Any, replace: bool = False, by: AbstractBaseUser | None = None
+    *, data: Any, replace: bool = False, by: User | None = None
 ) -> tuple[int, int]:
     """Create or update the file's groups (all or nothing); with `replace`, groups not in the
     file are removed. Returns (created, updated)."""

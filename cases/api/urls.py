@@ -24,6 +24,11 @@ urlpatterns = [
     path("cases/<str:reference>/close/", views.CaseCloseApi.as_view(), name="case-close"),
     path("cases/<str:reference>/reopen/", views.CaseReopenApi.as_view(), name="case-reopen"),
     path(
+        "cases/<str:reference>/checklist-uses/",
+        views.CaseChecklistUseApi.as_view(),
+        name="case-checklist-use",
+    ),
+    path(
         "cases/<str:reference>/escalate/",
         escalations.CaseEscalateApi.as_view(),
         name="case-escalate",

@@ -293,3 +293,49 @@ class ContactListApi(ListApiView):
         filters = selectors.ContactFilters(**_query(request, io.ContactFilterSerializer))
         contacts = selectors.contact_list(request.user, filters)
         return self.paginated(contacts, io.ContactOutputSerializer)
+
+
+# ---------------------------------------------------------------------------------------------
+# Checklists used on a case
+
+
+class ChecklistUseInputSerializer(serializers.Serializer):
+    version = serializers.IntegerField(help_text="The published checklist version followed.")
+    search_text = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=500,
+        default="",
+        help_text="What the agent searched for before choosing it; personal data is removed "
+        "before it is stored, and the search learns from it.",
+    )
+
+
+class ChecklistUseOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    version = serializers.IntegerField(source="version_id")
+    search_text = serializers.CharField()
+    at = serializers.DateTimeField()
+
+
+@extend_schema(tags=["cases"])
+class CaseChecklistUseApi(ApiView):
+    @extend_schema(
+        request=ChecklistUseInputSerializer,
+        responses={201: ChecklistUseOutputSerializer, **_REFUSED, 404: _NOT_FOUND},
+    )
+    def post(self, request: Request, reference: str) -> Response:
+        """The agent follows this checklist version on the case (`checklists.services`,
+        as the case page's "Använd")."""
+        from checklists import selectors as checklist_selectors
+        from checklists import services as checklist_services
+
+        case = _visible_case(request, reference)
+        data = _input(request, ChecklistUseInputSerializer)
+        version = checklist_selectors.published_versions().filter(pk=data["version"]).first()
+        if version is None:
+            raise NotFound("Ingen publicerad checklista med det id:t.")
+        use = checklist_services.checklist_use(
+            case=case, version=version, by=_actor(request), search_text=data["search_text"]
+        )
+        return Response(ChecklistUseOutputSerializer(use).data, status=status.HTTP_201_CREATED)

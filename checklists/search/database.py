@@ -59,6 +59,7 @@ class _Corpus:
     # Each document's terms per field, so scoring needs no second trip to the database.
     fields: dict[int, tuple[Counter[str], ...]]
     subject_area: dict[int, str]  # each document's KKiK subject area code ("" if none)
+    all_terms: dict[int, frozenset[str]]  # each document's terms in any field
     part_of: dict[str, list[str]]  # term → the vocabulary's compounds that contain it
 
 
@@ -93,6 +94,7 @@ def _corpus() -> _Corpus:
         state["n"],
         fields,
         areas,
+        {version_id: frozenset().union(*counted) for version_id, counted in fields.items()},
         part_of_index(vocabulary, frequency),
     )
     with _cache_lock:
@@ -145,14 +147,18 @@ class DatabaseSearchBackend:
         candidates = _candidates(_selective(known, corpus), public_only=public_only)
         if not candidates:
             return []
-        hits = [
-            _score(version_id, known, corpus)
+        scored = [
+            (version_id, *_score(version_id, known, corpus))
             for version_id in candidates
             if version_id in corpus.fields
         ]
-        hits = [hit for hit in hits if hit.score > 0]
-        hits.sort(key=lambda hit: (-hit.score, hit.version_id))
-        return hits[:limit]
+        scored = [row for row in scored if row[1] > 0]
+        scored.sort(key=lambda row: (-row[1], row[0]))
+        # Why each matched, in words, only for the hits returned.
+        return [
+            SearchHit(version_id, score, tuple(explain(q) for q in matched))
+            for version_id, score, matched in scored[:limit]
+        ]
 
 
 def _selective(query: list[QueryTerm], corpus: _Corpus) -> list[str]:
@@ -165,14 +171,19 @@ def _selective(query: list[QueryTerm], corpus: _Corpus) -> list[str]:
     return chosen or [q.term for q in by_rarity[:ALWAYS_RAREST]]
 
 
-def _score(version_id: int, query: list[QueryTerm], corpus: _Corpus) -> SearchHit:
+def _score(
+    version_id: int, query: list[QueryTerm], corpus: _Corpus
+) -> tuple[float, list[QueryTerm]]:
     field_terms = corpus.fields[version_id]
     area = corpus.subject_area[version_id]
     query = [q for q in query if not q.subject_area or q.subject_area == area]
+    present = corpus.all_terms[version_id]
     score = 0.0
-    matched: list[str] = []
+    matched: list[QueryTerm] = []
     best: dict[str, float] = dict.fromkeys((q.original for q in query), 0.0)
     for q in query:
+        if q.term not in present:
+            continue
         strength = sum(
             weight * counts[q.term] / (counts[q.term] + 1.0)
             for weight, counts in zip(FIELD_WEIGHTS.values(), field_terms, strict=True)
@@ -183,11 +194,11 @@ def _score(version_id: int, query: list[QueryTerm], corpus: _Corpus) -> SearchHi
         idf = math.log(1 + (corpus.documents + 1) / (corpus.document_frequency[q.term] + 0.5))
         score += q.weight * idf * strength
         best[q.original] = max(best[q.original], q.weight)
-        matched.append(explain(q))
+        matched.append(q)
     # Matching more of what the agent typed beats matching one word many times: the share of
     # the typed words found, each by its best route (itself, a correction, a part, a synonym).
     score *= 0.5 + sum(best.values()) / (len(best) or 1)
-    return SearchHit(version_id=version_id, score=round(score, 4), matched=tuple(matched))
+    return round(score, 4), matched
 
 
 def _candidates(query_terms: list[str], *, public_only: bool) -> list[int]:

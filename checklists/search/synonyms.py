@@ -154,14 +154,20 @@ _cached: tuple[object, Thesaurus] | None = None
 
 
 def current_thesaurus() -> Thesaurus:
-    """The municipality's thesaurus as it is now (cached until a group changes)."""
+    """The municipality's thesaurus as it is now: cached until a group changes (every change
+    writes a history row, so the newest history id and the number of groups tell)."""
     global _cached
-    from django.db.models import Count, Max
+    from django.db import connection
 
     from checklists.models import SynonymGroup
 
-    state = SynonymGroup.history.aggregate(n=Count("pk"), latest=Max("history_date"))
-    key = (SynonymGroup.objects.count(), state["n"], state["latest"])
+    groups = SynonymGroup._meta.db_table
+    history = SynonymGroup.history.model._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT (SELECT max(history_id) FROM {history}), (SELECT count(*) FROM {groups})"
+        )
+        key = cursor.fetchone()
     with _lock:
         if _cached is not None and _cached[0] == key:
             return _cached[1]

@@ -77,3 +77,60 @@ def test_follow_up_page_is_accessible(page, live_server, team_lead, service, axe
     page.get_by_role("heading", name="Överenskommelser").wait_for()
     assert axe_check(page) == []
     screenshot(page, "follow-up-desktop")
+
+
+def test_citizens_word_finds_the_checklist_with_the_reason_and_a_team_lead_accepts_a_suggestion(
+    page,
+    live_server,
+    agent,
+    team_lead,
+    publish_checklist,
+    other_service,
+    other_dept_user,
+    make_case,
+    axe_check,
+    screenshot,
+):
+    from checklists import learning
+    from checklists import services as checklist_services
+    from checklists.models import SynonymGroup
+    from checklists.thesaurus import shipped_thesaurus, thesaurus_import
+
+    from .conftest import sign_in
+
+    thesaurus_import(data=shipped_thesaurus())  # transactional tests flush the migration's rows
+    forskola = publish_checklist(
+        target_service=other_service,  # in the subject area of the thesaurus's "förskola" group
+        by=other_dept_user,
+        title="Ansöka om förskoleplats",
+        keywords=["förskola"],
+    )
+    sign_in(page, live_server, "agnes")
+    page.goto(f"{live_server.url}/cases/new/")
+    page.get_by_label("Sök på medborgarens ord").fill("dagis")
+    why = page.locator(".result__why").first
+    why.wait_for()
+    assert "synonym för dagis" in why.inner_text()
+    assert axe_check(page) == []
+    screenshot(page, "search-why-synonym")
+
+    # Agents keep choosing the checklist for a word it does not contain.
+    for _ in range(learning.SUGGEST_MIN_USES):
+        checklist_services.checklist_use(
+            case=make_case(), version=forskola, by=agent, search_text="barnpassning"
+        )
+    page.context.clear_cookies()
+    sign_in(page, live_server, "tove")
+    for name, viewport in (
+        ("desktop", {"width": 1280, "height": 900}),
+        ("phone", {"width": 390, "height": 844}),
+    ):
+        page.set_viewport_size(viewport)
+        page.goto(f"{live_server.url}/checklists/manage/synonymer/forslag/")
+        page.get_by_role("heading", name="Synonymförslag", exact=True).wait_for()
+        assert axe_check(page) == []
+        screenshot(page, f"synonym-suggestions-{name}")
+    page.get_by_label("Synonym till (föredragen term)").fill("förskola")
+    page.get_by_role("button", name="Godkänn som synonym barnpassning").click()
+    page.get_by_text("”barnpassning” finns nu i synonymordlistan.").wait_for()
+    assert "barnpassning" in SynonymGroup.objects.get(preferred="förskola").variant_list

@@ -546,3 +546,36 @@ def test_live_archived_version_leaves_the_index(live_backend, publish_checklist,
     assert [hit.version_id for hit in live_backend.search("parkeringstillstånd")] == [version.pk]
     checklist_services.checklist_archive(version=version, by=dept_user)
     assert live_backend.search("parkeringstillstånd") == []
+
+
+@live
+@pytest.mark.django_db(transaction=True)
+def test_live_synonym_analyzers_emit_what_this_test_assumes(live_backend, publish_checklist):
+    """The parity test (`test_synonym_parity.py`) computes what the synonym analyzers emit;
+    a real cluster must agree, member by member, and the definite-form filter too."""
+    from checklists.search.synonyms import current_thesaurus
+    from checklists.search.text import terms
+    from checklists.thesaurus import shipped_thesaurus, thesaurus_import
+
+    thesaurus_import(data=shipped_thesaurus())
+    publish_checklist(title="Bygglov för braskamin", keywords=["eldstad"])
+    live_backend.rebuild()
+    client = live_backend.client
+    for text in ["bygglovet", "soptunnan", "medborgarkontoret", "hemtjänstavgiften"]:
+        tokens = client.indices.analyze(
+            index=live_backend.alias, analyzer="kundtjanst_swedish", text=text
+        )["tokens"]
+        assert [t["token"] for t in tokens] == terms(text)
+    thesaurus = current_thesaurus()
+    for group in thesaurus.groups[:80]:
+        analyzer = (
+            f"kundtjanst_synonyms_{group.subject_area}"
+            if group.subject_area
+            else "kundtjanst_synonyms"
+        )
+        expected = {term for member in group.members for term in member.terms}
+        for member in group.members:
+            tokens = client.indices.analyze(
+                index=live_backend.alias, analyzer=analyzer, text=member.surface
+            )["tokens"]
+            assert expected <= {t["token"] for t in tokens}, (group.preferred, member)

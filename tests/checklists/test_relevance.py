@@ -40,7 +40,13 @@ def test_recall_at_3_is_at_least_90_percent_in_every_class(demo_checklists):
     queries = load_queries()
     classes = {q["class"] for q in queries}
     assert classes == {
-        "plain", "inflected", "compound", "misspelt", "no_diacritics", "synonym", "long"
+        "plain",
+        "inflected",
+        "compound",
+        "misspelt",
+        "no_diacritics",
+        "synonym",
+        "long",
     }
     assert len(queries) >= 150
     results = evaluate(queries)

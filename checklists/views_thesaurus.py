@@ -1,0 +1,354 @@
+"""The team lead's thesaurus (synonymordlista) pages: list, edit, delete, history, import and
+export of the groups the knowledge search expands a citizen's words with.
+
+Each view parses input, calls one service of checklists.thesaurus, renders. Only team leads and
+managers see these pages (the services refuse everyone else too); other roles get a 403 page.
+Forms post and redirect, so the pages work without JavaScript; with htmx the list filter swaps
+only the table.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q, QuerySet
+from django.db.models.functions import Lower
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET
+from django.views.decorators.vary import vary_on_headers
+
+from cases.selectors import subject_areas
+from checklists import thesaurus
+from checklists.forms_thesaurus import (
+    GENERAL_AREA,
+    SynonymGroupDeleteForm,
+    SynonymGroupForm,
+    ThesaurusFilterForm,
+    ThesaurusImportForm,
+)
+from checklists.models import SynonymGroup
+from kundtjanst import roles
+from kundtjanst.errors import ConflictError, DomainError
+from kundtjanst.http import AuthenticatedHttpRequest
+
+PAGE_SIZE = 50
+CHANGED_MEANWHILE = gettext_lazy("Någon annan har ändrat gruppen sedan du öppnade den.")
+IMPORTED = gettext_lazy(
+    "Synonymordlistan är importerad: %(created)s nya och %(updated)s uppdaterade grupper."
+)
+EXPORT_FILENAME = "synonymordlista.json"
+
+
+def _may_edit(user: roles.UserLike) -> bool:
+    return roles.has_role(user, roles.TEAM_LEAD, roles.MANAGER)
+
+
+def _not_allowed(request: AuthenticatedHttpRequest) -> HttpResponse:
+    message = _("Synonymordlistan sköts av arbetsledare och chefer.")
+    return render(request, "checklists/manage/not_allowed.html", {"message": message}, status=403)
+
+
+def _area_names() -> dict[str, str]:
+    return dict(subject_areas().values_list("code", "name"))
+
+
+def _list_url(preferred: str = "") -> str:
+    url = reverse("checklists_manage:thesaurus")
+    return f"{url}?{urlencode({'q': preferred})}" if preferred else url
+
+
+def _matching(groups: QuerySet[SynonymGroup], text: str) -> QuerySet[SynonymGroup]:
+    """Groups whose preferred term or a variant contains `text`, whatever the case. SQLite's
+    LIKE folds only ASCII, so "Å" would not find "å": look for the lower- and upper-case
+    forms too (terms are stored lower-case, abbreviations in capitals)."""
+    condition = Q()
+    for spelling in {text, text.lower(), text.upper()}:
+        condition |= Q(preferred__icontains=spelling) | Q(variants__icontains=spelling)
+    return groups.filter(condition)
+
+
+@vary_on_headers("HX-Request")
+def thesaurus_index(request: AuthenticatedHttpRequest) -> HttpResponse:
+    if not _may_edit(request.user):
+        return _not_allowed(request)
+    form = ThesaurusFilterForm(request.GET or None)
+    # Abbreviations (LSS, BankID) are stored in capitals: sort them among the other words.
+    groups = SynonymGroup.objects.order_by(Lower("preferred"), "subject_area", "pk")
+    if form.is_bound and form.is_valid():
+        text, area = form.cleaned_data["q"].strip(), form.cleaned_data["area"]
+        if text:
+            groups = _matching(groups, text)
+        if area:
+            groups = groups.filter(subject_area="" if area == GENERAL_AREA else area)
+    elif form.is_bound:
+        groups = groups.none()  # show the error, not a list nobody asked for
+    page = Paginator(groups, per_page=PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    names = _area_names()
+    context = {
+        "form": form,
+        "page": page,
+        "rows": [(group, names.get(group.subject_area, group.subject_area)) for group in page],
+        "query": query.urlencode(),
+    }
+    template = "checklists/thesaurus/index.html"
+    return render(request, f"{template}#list" if request.htmx else template, context)
+
+
+def thesaurus_create(request: AuthenticatedHttpRequest) -> HttpResponse:
+    if not _may_edit(request.user):
+        return _not_allowed(request)
+    status = 200
+    if request.method == "POST":
+        form = SynonymGroupForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                group = thesaurus.synonym_group_save(
+                    by=request.user,
+                    preferred=data["preferred"],
+                    variants=data["variants"],
+                    subject_area=data["subject_area"],
+                    note=data["note"],
+                )
+            except DomainError as error:
+                form.add_domain_error(error)
+            else:
+                messages.success(request, _("Gruppen ”%(term)s” är sparad.") % {"term": group})
+                return redirect(_list_url(group.preferred))
+        status = 422
+    else:
+        form = SynonymGroupForm()
+    return render(
+        request, "checklists/thesaurus/form.html", {"form": form, "group": None}, status=status
+    )
+
+
+def thesaurus_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    if not _may_edit(request.user):
+        return _not_allowed(request)
+    group = get_object_or_404(SynonymGroup, pk=pk)
+    status, saved_now = 200, None
+    if request.method == "POST":
+        form = SynonymGroupForm(request.POST, group=group)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                group = thesaurus.synonym_group_save(
+                    by=request.user,
+                    preferred=data["preferred"],
+                    variants=data["variants"],
+                    subject_area=data["subject_area"],
+                    note=data["note"],
+                    group=group,
+                    expected_updated_at=data["updated_at"],
+                )
+            except ConflictError as error:
+                # Keep what they wrote, show what is saved now, and take its time: saving
+                # again after comparing is a deliberate choice to replace it. (The service's
+                # message says to reload, which would throw away what they typed.)
+                form.add_error(None, ValidationError(CHANGED_MEANWHILE, code=error.code))
+                saved_now = get_object_or_404(SynonymGroup, pk=pk)
+                posted = request.POST.copy()
+                posted["updated_at"] = saved_now.updated_at.isoformat()
+                form.data = posted
+            except SynonymGroup.DoesNotExist:
+                form.add_error(
+                    None,
+                    _(
+                        "Någon annan har tagit bort gruppen sedan du öppnade den. "
+                        "Det du skrev finns kvar nedan om du vill skapa den igen."
+                    ),
+                )
+            except DomainError as error:
+                form.add_domain_error(error)
+            else:
+                messages.success(request, _("Gruppen ”%(term)s” är sparad.") % {"term": group})
+                return redirect(_list_url(group.preferred))
+        status = 409 if saved_now else 422
+    else:
+        form = SynonymGroupForm(group=group)
+    context = {
+        "form": form,
+        "group": group,
+        "saved_now": saved_now,
+        "saved_area_name": (
+            _area_names().get(saved_now.subject_area, saved_now.subject_area) if saved_now else ""
+        ),
+    }
+    return render(request, "checklists/thesaurus/form.html", context, status=status)
+
+
+def thesaurus_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    if not _may_edit(request.user):
+        return _not_allowed(request)
+    group = get_object_or_404(SynonymGroup, pk=pk)
+    status, problem = 200, ""
+    if request.method == "POST":
+        form = SynonymGroupDeleteForm(request.POST)
+        if form.is_valid():
+            try:
+                thesaurus.synonym_group_delete(
+                    group=group,
+                    by=request.user,
+                    expected_updated_at=form.cleaned_data["updated_at"],
+                )
+            except SynonymGroup.DoesNotExist:
+                messages.error(request, _("Någon annan har redan tagit bort gruppen."))
+                return redirect("checklists_manage:thesaurus")
+            except ConflictError:
+                problem, status = str(CHANGED_MEANWHILE), 409
+                group.refresh_from_db()  # confirm against what is saved now
+            except DomainError as error:
+                problem, status = error.message, 422
+            else:
+                messages.success(
+                    request, _("Gruppen ”%(term)s” är borttagen.") % {"term": group.preferred}
+                )
+                return redirect("checklists_manage:thesaurus")
+        else:
+            problem, status = _("Formuläret är ofullständigt. Läs in sidan igen."), 422
+    context = {
+        "group": group,
+        "updated_at": group.updated_at.isoformat(),
+        "problem": problem,
+        "area_name": _area_names().get(group.subject_area, group.subject_area),
+    }
+    return render(request, "checklists/thesaurus/delete.html", context, status=status)
+
+
+@dataclass(frozen=True)
+class Change:
+    label: str
+    old: str = ""
+    new: str = ""
+    added: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    at: dt.datetime
+    user: User | None
+    kind: str  # simple-history's "+", "~", "-"
+    kind_label: str
+    changes: list[Change]
+
+
+KIND_LABELS = {
+    "+": gettext_lazy("skapade gruppen"),
+    "~": gettext_lazy("ändrade gruppen"),
+    "-": gettext_lazy("tog bort gruppen"),
+}
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def _history_rows(records: list[Any], area_names: dict[str, str]) -> list[HistoryRow]:
+    """What each change did, newest first: each record compared with the one before it."""
+
+    def area(code: str) -> str:
+        return area_names.get(code, code) if code else _("Alla områden")
+
+    rows = []
+    previous: Any = None
+    for record in records:  # oldest first
+        changes: list[Change] = []
+        if record.history_type != "-":
+            before = previous if previous is not None and record.history_type == "~" else None
+            old_pref, new_pref = (before.preferred if before else ""), record.preferred
+            if old_pref != new_pref:
+                changes.append(Change(_("Föredragen term"), old_pref, new_pref))
+            old_vars = _lines(before.variants) if before else []
+            new_vars = _lines(record.variants)
+            added = [v for v in new_vars if v not in old_vars]
+            removed = [v for v in old_vars if v not in new_vars]
+            if added or removed:
+                changes.append(Change(_("Varianter"), added=added, removed=removed))
+            if before is None or before.subject_area != record.subject_area:
+                old_area = area(before.subject_area) if before else ""
+                changes.append(Change(_("Område"), old_area, area(record.subject_area)))
+            if (before.note if before else "") != record.note:
+                changes.append(Change(_("Anteckning"), before.note if before else "", record.note))
+        rows.append(
+            HistoryRow(
+                at=record.history_date,
+                user=record.history_user,
+                kind=record.history_type,
+                kind_label=str(KIND_LABELS.get(record.history_type, "")),
+                changes=changes,
+            )
+        )
+        previous = record
+    rows.reverse()
+    return rows
+
+
+def thesaurus_history(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    if not _may_edit(request.user):
+        return _not_allowed(request)
+    # The history outlives the group: a removed group's page still says who removed it.
+    records = list(
+        SynonymGroup.history.filter(id=pk)
+        .select_related("history_user")
+        .order_by("history_date", "history_id")
+    )
+    if not records:
+        raise Http404(_("Gruppen finns inte."))
+    group = SynonymGroup.objects.filter(pk=pk).first()
+    context = {
+        "group": group,
+        "latest": records[-1],
+        "rows": _history_rows(records, _area_names()),
+    }
+    return render(request, "checklists/thesaurus/history.html", context)
+
+
+def thesaurus_import(request: AuthenticatedHttpRequest) -> HttpResponse:
+    if not _may_edit(request.user):
+        return _not_allowed(request)
+    status = 200
+    if request.method == "POST":
+        form = ThesaurusImportForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                created, updated = thesaurus.thesaurus_import(
+                    data=form.cleaned_data["file"],
+                    replace=form.cleaned_data["replace"],
+                    by=request.user,
+                )
+            except DomainError as error:
+                form.add_domain_error(error)
+            else:
+                counts = {"created": created, "updated": updated}
+                messages.success(request, str(IMPORTED) % counts)
+                return redirect("checklists_manage:thesaurus")
+        status = 422
+    else:
+        form = ThesaurusImportForm()
+    return render(request, "checklists/thesaurus/import.html", {"form": form}, status=status)
+
+
+@require_GET
+def thesaurus_export(request: AuthenticatedHttpRequest) -> HttpResponse:
+    if not _may_edit(request.user):
+        return _not_allowed(request)
+    body = json.dumps(thesaurus.thesaurus_export(), ensure_ascii=False, indent=2) + "\n"
+    response = HttpResponse(body.encode("utf-8"), content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{EXPORT_FILENAME}"'
+    return response
