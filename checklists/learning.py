@@ -7,8 +7,9 @@ deleted with the use, that is with the case, under the retention rules for case 
 
 Reading them:
 - `learned_for(text)`: for each checklist, how strongly agents chose it for these words — every
-  choice decays with its age (half-life `HALF_LIFE_DAYS`, none older than `HORIZON_DAYS`) and
-  counts by how specific the word is to that checklist.
+  choice decays with its age (half-life `HALF_LIFE_DAYS`) and counts by how specific the word is
+  to that checklist. The decayed sums are kept per term and checklist (`LearnedTerm`), so a
+  search reads one row per checklist a word was chosen for, however many times.
 - `boost(evidence, top)`: what that adds to a search result. Bounded: below `MAX_SHARE` of the
   best text score of the same search, reached only after many choices, so one mistaken choice
   (worth a sixth of the best score) never outranks a strong text match. With no text match at
@@ -27,6 +28,7 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.db import connection, transaction
 from django.db.models import Count, Max, Min
+from django.db.models.signals import post_delete
 from django.utils import timezone
 
 from checklists.models import (
@@ -34,6 +36,8 @@ from checklists.models import (
     ChecklistSearchDoc,
     ChecklistUse,
     ChecklistVersion,
+    LearnedTerm,
+    LearnedTermTotal,
     SearchTermUse,
     SynonymSuggestionRejection,
     VersionStatus,
@@ -43,7 +47,10 @@ from checklists.search.text import normalise
 from kundtjanst.errors import DomainError
 
 HALF_LIFE_DAYS = 180
-HORIZON_DAYS = 730
+EPOCH = dt.date(2020, 1, 1)  # weights are stored relative to it (`LearnedTerm`)
+TOP_PER_TERM = 50  # a word's most chosen checklists that the ranking reads
+MIN_EVIDENCE = 0.01  # below this a checklist is not boosted (a few choices years ago)
+SUGGEST_DAYS = 365  # suggestions come from the last year's choices
 MAX_SHARE = 0.5  # of the best text score
 HALF_EVIDENCE = 2.0  # the evidence at which a boost reaches half of its bound
 MAX_TERMS = 20  # per recorded search, as many words as the search itself reads
@@ -81,7 +88,8 @@ def use_terms_record(use: ChecklistUse) -> None:
         )
         for term, word in list(by_term.items())[:MAX_TERMS]
     ]
-    SearchTermUse.objects.bulk_create(rows, ignore_conflicts=True)
+    SearchTermUse.objects.bulk_create(rows)
+    _learned_add([(row.term, row.checklist_id, _growth(row.day)) for row in rows])
 
 
 @dataclass(frozen=True)
@@ -92,53 +100,115 @@ class Learned:
 
 def learned_for(text: str, *, limit: int = 20, today: dt.date | None = None) -> dict[int, Learned]:
     """Evidence per checklist id that agents chose it for the words of `text`: the `limit`
-    strongest. One query, aggregated in the database (a common word may have been chosen tens
-    of thousands of times)."""
+    strongest, from the summed weights (`LearnedTerm`) in one query."""
     typed: dict[str, str] = {}
     for word in member_words(text)[:MAX_TERMS]:
         typed.setdefault(normalise(word), word)
     if not typed:
         return {}
-    today = today or timezone.localdate()
-    table = SearchTermUse._meta.db_table
-    if connection.vendor == "postgresql":
-        age, concat = "(%s::date - day)", "string_agg(w.term, ' ' ORDER BY w.term)"
-    else:
-        age, concat = "(julianday(%s) - julianday(day))", "group_concat(w.term, ' ')"
+    table, totals = LearnedTerm._meta.db_table, LearnedTermTotal._meta.db_table
     placeholders = ", ".join(["%s"] * len(typed))
-    # Each choice weighs 0.5^(age / half-life); a checklist's evidence for a word is its weight
-    # times its share of the word's weight (a word chosen for many checklists says little
-    # about each), summed over the words.
-    sql = f"""
-        WITH w AS (
-            SELECT term, checklist_id, SUM(POWER(0.5, {age} / %s)) AS w
-            FROM {table}
-            WHERE term IN ({placeholders}) AND day >= %s
-            GROUP BY term, checklist_id
-        ), t AS (SELECT term, SUM(w) AS total FROM w GROUP BY term)
-        SELECT w.checklist_id, SUM(w.w * w.w / t.total) AS e, {concat}
-        FROM w JOIN t ON t.term = w.term
-        GROUP BY w.checklist_id
-        ORDER BY e DESC, w.checklist_id
-        LIMIT %s
-    """
-    params: list[Any] = [
-        today,
-        float(HALF_LIFE_DAYS),
-        *typed,
-        today - dt.timedelta(days=HORIZON_DAYS),
-        limit,
-    ]
+    # A checklist's evidence for a word is its weight times its share of the word's weight (a
+    # word chosen for many checklists says little about each), summed over the words; only each
+    # word's `TOP_PER_TERM` most chosen checklists are read (the rest have a share too small to
+    # matter), straight from the index.
+    if connection.vendor == "postgresql":
+        sql = f"""
+            SELECT l.checklist_id, SUM(l.weight * l.weight / t.weight) AS e,
+                   string_agg(t.term, ' ' ORDER BY t.term)
+            FROM {totals} t CROSS JOIN LATERAL (
+                SELECT checklist_id, weight FROM {table} x
+                WHERE x.term = t.term ORDER BY x.weight DESC LIMIT {TOP_PER_TERM}
+            ) l
+            WHERE t.term IN ({placeholders})
+            GROUP BY l.checklist_id
+            ORDER BY e DESC, l.checklist_id
+            LIMIT %s
+        """
+    else:
+        sql = f"""
+            SELECT l.checklist_id, SUM(l.weight * l.weight / t.weight) AS e,
+                   group_concat(t.term, ' ')
+            FROM (
+                SELECT term, checklist_id, weight,
+                       ROW_NUMBER() OVER (PARTITION BY term ORDER BY weight DESC) AS n
+                FROM {table} WHERE term IN ({placeholders})
+            ) l JOIN {totals} t ON t.term = l.term
+            WHERE l.n <= {TOP_PER_TERM}
+            GROUP BY l.checklist_id
+            ORDER BY e DESC, l.checklist_id
+            LIMIT %s
+        """
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(sql, [*typed, limit])
         rows = cursor.fetchall()
+    now = 1.0 / _growth(today or timezone.localdate())
     return {
         checklist_id: Learned(
-            round(float(evidence), 4), tuple(typed[t] for t in sorted(terms.split()))
+            round(float(evidence) * now, 4), tuple(typed[t] for t in sorted(terms.split()))
         )
         for checklist_id, evidence, terms in rows
-        if evidence > 0
+        if evidence * now > MIN_EVIDENCE
     }
+
+
+def _growth(day: dt.date) -> float:
+    """2^((day − EPOCH) / half-life): a choice's weight as stored (ADR 0010)."""
+    return 2.0 ** ((day - EPOCH).days / HALF_LIFE_DAYS)
+
+
+def _learned_add(rows: list[tuple[str, int, float]]) -> None:
+    table, totals = LearnedTerm._meta.db_table, LearnedTermTotal._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"INSERT INTO {table} (term, checklist_id, weight) VALUES (%s, %s, %s) "
+            f"ON CONFLICT (term, checklist_id) DO UPDATE SET weight = {table}.weight + "
+            "excluded.weight",
+            rows,
+        )
+        cursor.executemany(
+            f"INSERT INTO {totals} (term, weight) VALUES (%s, %s) "
+            f"ON CONFLICT (term) DO UPDATE SET weight = {totals}.weight + excluded.weight",
+            [(term, weight) for term, _, weight in rows],
+        )
+
+
+def _use_term_deleted(sender: type, instance: SearchTermUse, **kwargs: Any) -> None:
+    """A use deleted (with its case): its choice no longer counts."""
+    _learned_add([(instance.term, instance.checklist_id, -_growth(instance.day))])
+    # Every stored choice weighs at least 1 (days after EPOCH): what is left is rounding.
+    LearnedTerm.objects.filter(
+        term=instance.term, checklist_id=instance.checklist_id, weight__lt=0.5
+    ).delete()
+    LearnedTermTotal.objects.filter(term=instance.term, weight__lt=0.5).delete()
+
+
+post_delete.connect(_use_term_deleted, sender=SearchTermUse, dispatch_uid="learned-term-delete")
+
+
+@transaction.atomic
+def learning_rebuild() -> int:
+    """`LearnedTerm` recomputed from every `SearchTermUse` (after a bulk load or a restore)."""
+    learned, uses = LearnedTerm._meta.db_table, SearchTermUse._meta.db_table
+    totals = LearnedTermTotal._meta.db_table
+    if connection.vendor == "postgresql":
+        age = f"(day - DATE '{EPOCH.isoformat()}')"
+    else:
+        age = f"(julianday(day) - julianday('{EPOCH.isoformat()}'))"
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {learned}")
+        cursor.execute(f"DELETE FROM {totals}")
+        cursor.execute(
+            f"INSERT INTO {learned} (term, checklist_id, weight) "
+            f"SELECT term, checklist_id, SUM(POWER(2.0, {age} / {float(HALF_LIFE_DAYS)})) "
+            f"FROM {uses} GROUP BY term, checklist_id"
+        )
+        count = cursor.rowcount
+        cursor.execute(
+            f"INSERT INTO {totals} (term, weight) "
+            f"SELECT term, SUM(weight) FROM {learned} GROUP BY term"
+        )
+        return count
 
 
 def boost(evidence: float, top_text_score: float) -> float:
@@ -165,7 +235,7 @@ def suggested_synonyms(limit: int = 100) -> list[Suggestion]:
     """Words agents chose a checklist for at least `SUGGEST_MIN_USES` times in the horizon
     whose published text does not contain them, not in the thesaurus, not rejected; most used
     first."""
-    since = timezone.localdate() - dt.timedelta(days=HORIZON_DAYS)
+    since = timezone.localdate() - dt.timedelta(days=SUGGEST_DAYS)
     rows = (
         SearchTermUse.objects.filter(day__gte=since)
         .values("term", "checklist_id")

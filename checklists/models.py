@@ -265,9 +265,9 @@ class Feedback(models.Model):
 class ChecklistSearchDoc(models.Model):
     """A published version as the database search sees it: processed terms per field.
 
-    The full-text index over these columns is database-specific and made by migration 0002:
-    a generated, GIN-indexed `tsvector` column on PostgreSQL, an FTS5 table kept in step by
-    triggers on SQLite. The terms come from `checklists.search.text`, so both see the same words.
+    The terms come from `checklists.search.text`; the search holds them in memory with an
+    inverted index (`search.database`), the same on both databases. (Migration 0002 gave them a
+    database full-text index, which 0006 removed when the candidates moved to memory.)
     """
 
     version = models.OneToOneField(
@@ -361,3 +361,38 @@ class SynonymSuggestionRejection(models.Model):
 
     def __str__(self) -> str:
         return f"{self.term} ↛ {self.checklist_id}"
+
+
+class LearnedTerm(models.Model):
+    """All choices of a checklist for one term, summed with their decay built in (ADR 0010):
+    each choice on day d adds 2^((d − EPOCH) / half-life), so the sum times
+    2^(−(today − EPOCH) / half-life) is Σ 0.5^(age / half-life) without touching old rows.
+    Kept by `learning` in step with `SearchTermUse` (inserted with a use, subtracted when a use
+    is deleted with its case; `manage.py rebuild_learning` recomputes it)."""
+
+    term = models.CharField(max_length=100)
+    checklist = models.ForeignKey(Checklist, on_delete=models.CASCADE, related_name="+")
+    weight = models.FloatField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["term", "checklist"], name="learned_term_once")
+        ]
+        indexes = [
+            # A term's most chosen checklists first, answered from the index alone.
+            models.Index(fields=["term", "-weight", "checklist"], name="learned_term_lookup")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.term} → {self.checklist_id}"
+
+
+class LearnedTermTotal(models.Model):
+    """A term's `LearnedTerm` weights summed over all checklists (kept with them), so a search
+    reads only a term's most chosen checklists and still knows each one's share."""
+
+    term = models.CharField(max_length=100, unique=True)
+    weight = models.FloatField()
+
+    def __str__(self) -> str:
+        return self.term

@@ -8,7 +8,13 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from checklists import learning
-from checklists.models import ChecklistUse, SearchTermUse, SynonymGroup
+from checklists.models import (
+    ChecklistUse,
+    LearnedTerm,
+    LearnedTermTotal,
+    SearchTermUse,
+    SynonymGroup,
+)
 from checklists.selectors import checklist_search
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -23,6 +29,7 @@ def use(agent, make_case, version, text, *, days_ago=0):
         at = timezone.now() - dt.timedelta(days=days_ago)
         ChecklistUse.objects.filter(pk=record.pk).update(at=at)
         SearchTermUse.objects.filter(use=record).update(day=at.date())
+        learning.learning_rebuild()
     return record
 
 
@@ -124,9 +131,7 @@ def _backend_hits(text):
     return get_backend().search(text, limit=10)
 
 
-def test_choices_decay_with_age_and_are_forgotten_after_the_horizon(
-    agent, make_case, publish_checklist
-):
+def test_choices_decay_with_age(agent, make_case, publish_checklist):
     fresh = publish_checklist(title="Anmäla vattenläcka")
     old = publish_checklist(title="Anmäla stopp i avloppet")
     use(agent, make_case, fresh, "översvämning")
@@ -136,10 +141,35 @@ def test_choices_decay_with_age_and_are_forgotten_after_the_horizon(
     # share of the word's weight (1.5 in all).
     assert evidence[fresh.checklist_id].evidence == pytest.approx(1.0 * 1.0 / 1.5, abs=0.01)
     assert evidence[old.checklist_id].evidence == pytest.approx(0.5 * 0.5 / 1.5, abs=0.01)
-    SearchTermUse.objects.filter(checklist_id=old.checklist_id).update(
-        day=timezone.localdate() - dt.timedelta(days=learning.HORIZON_DAYS + 1)
+    # Four half-lives later the old choice weighs a sixteenth of what it did.
+    later = learning.learned_for(
+        "översvämning", today=timezone.localdate() + dt.timedelta(days=4 * 180)
     )
-    assert old.checklist_id not in learning.learned_for("översvämning")
+    assert later[fresh.checklist_id].evidence == pytest.approx(
+        evidence[fresh.checklist_id].evidence / 16, rel=0.02
+    )
+
+
+def test_learned_weights_follow_the_uses_when_cases_are_deleted(
+    agent, make_case, publish_checklist
+):
+    version = publish_checklist(title="Anmäla vattenläcka")
+    first = use(agent, make_case, version, "översvämning källare")
+    use(agent, make_case, version, "översvämning")
+    before = learning.learned_for("översvämning")[version.checklist_id].evidence
+    first.case.delete()  # retention: the case goes, its search terms with it
+    assert not SearchTermUse.objects.filter(use_id=first.pk).exists()
+    after = learning.learned_for("översvämning")[version.checklist_id].evidence
+    assert after == pytest.approx(before / 2, rel=0.01)
+    assert "källare" not in [
+        w for found in learning.learned_for("källare").values() for w in found.words
+    ]
+    kept = dict(LearnedTerm.objects.values_list("term", "weight"))
+    totals = dict(LearnedTermTotal.objects.values_list("term", "weight"))
+    assert totals == pytest.approx(kept)  # one checklist: its weights are the totals
+    learning.learning_rebuild()
+    assert dict(LearnedTerm.objects.values_list("term", "weight")) == pytest.approx(kept)
+    assert dict(LearnedTermTotal.objects.values_list("term", "weight")) == pytest.approx(totals)
 
 
 def test_team_lead_accepts_a_suggested_synonym_and_the_search_then_knows_it(
