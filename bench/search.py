@@ -161,10 +161,9 @@ def _record_uses(count: int, versions: list, queries: list[str], organisation, r
     from django.utils import timezone
 
     from cases.models import Case, CaseStatus, Channel
-    from checklists.learning import learning_rebuild, scrub_personal_data
+    from checklists.learning import learning_rebuild, scrub_personal_data, use_term_rows
     from checklists.models import ChecklistUse, SearchTermUse
     from checklists.search.synonyms import member_words
-    from checklists.search.text import normalise
 
     agent = User.objects.create(username="bench-agent")
     now = timezone.now()
@@ -199,19 +198,7 @@ def _record_uses(count: int, versions: list, queries: list[str], organisation, r
             ChecklistUse(case=case, version=version, by=agent, at=at, search_text=text)
             for case, (version, at, text) in zip(cases, picked, strict=True)
         )
-        terms = []
-        for use in uses:
-            by_term = {normalise(w): w.lower() for w in member_words(use.search_text)}
-            terms += [
-                SearchTermUse(
-                    use=use,
-                    checklist_id=use.version.checklist_id,
-                    term=term[:100],
-                    word=word[:100],
-                    day=timezone.localdate(use.at),
-                )
-                for term, word in list(by_term.items())[:20]
-            ]
+        terms = [row for use in uses for row in use_term_rows(use)]
         SearchTermUse.objects.bulk_create(terms, batch_size=5000)
     learning_rebuild()
 

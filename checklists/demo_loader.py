@@ -58,3 +58,43 @@ def demo_checklists_ensure() -> int:
     if Checklist.objects.exists() or not CHECKLISTS_FILE.exists():
         return 0
     return len(checklists_import(data=json.loads(CHECKLISTS_FILE.read_text(encoding="utf-8"))))
+
+
+DEMO_USES = 400
+
+
+def demo_checklist_uses_ensure() -> int:
+    """The demo's agents used checklists on their latest cases, searching with the citizen's
+    question, so the search has learned something and team leads see suggestions. Through the
+    ordinary service; nothing if any use exists."""
+    from cases.models import Case
+    from checklists import services
+    from checklists.models import ChecklistUse, ChecklistVersion, VersionStatus
+    from kundtjanst.errors import DomainError
+
+    if ChecklistUse.objects.exists():
+        return 0
+    by_service = {
+        v.checklist.service_id: v
+        for v in ChecklistVersion.objects.filter(status=VersionStatus.PUBLISHED)
+        .select_related("checklist")
+        .order_by("checklist__service_id", "pk")
+    }
+    cases = (
+        Case.objects.filter(service_id__in=list(by_service), assigned_to__isnull=False)
+        .select_related("assigned_to")
+        .order_by("-created_at")[:DEMO_USES]
+    )
+    made = 0
+    for case in cases:
+        try:
+            services.checklist_use(
+                case=case,
+                version=by_service[case.service_id],
+                by=case.assigned_to,
+                search_text=case.summary,
+            )
+        except DomainError:
+            continue  # e.g. a closed case the agent may no longer work on
+        made += 1
+    return made

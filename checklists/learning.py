@@ -75,10 +75,17 @@ def scrub_personal_data(text: str) -> str:
 
 def use_terms_record(use: ChecklistUse) -> None:
     """The terms of the use's (already scrubbed) search text, for learning."""
+    rows = use_term_rows(use)
+    SearchTermUse.objects.bulk_create(rows)
+    _learned_add([(row.term, row.checklist_id, _growth(row.day)) for row in rows])
+
+
+def use_term_rows(use: ChecklistUse) -> list[SearchTermUse]:
+    """One row per term of the use's search text (the first spelling of each term kept)."""
     by_term: dict[str, str] = {}
     for word in member_words(use.search_text):
         by_term.setdefault(normalise(word), word.lower())
-    rows = [
+    return [
         SearchTermUse(
             use=use,
             checklist_id=use.version.checklist_id,
@@ -88,8 +95,6 @@ def use_terms_record(use: ChecklistUse) -> None:
         )
         for term, word in list(by_term.items())[:MAX_TERMS]
     ]
-    SearchTermUse.objects.bulk_create(rows)
-    _learned_add([(row.term, row.checklist_id, _growth(row.day)) for row in rows])
 
 
 @dataclass(frozen=True)

@@ -50,6 +50,7 @@ from itertools import accumulate, groupby
 from typing import Generic, TypeVar
 from zoneinfo import ZoneInfo
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.models import Group, User
 from django.core.exceptions import ImproperlyConfigured
@@ -337,8 +338,21 @@ def demo_reset() -> None:
         Citizen,
         ReferenceCounter,
     ]
+    # What the checklists app keeps per case (by label: cases does not import checklists).
+    learned = [
+        apps.get_model("checklists", name)
+        for name in (
+            "SearchTermUse",
+            "LearnedTerm",
+            "LearnedTermTotal",
+            "ChecklistUse",
+            "SearchRecord",
+        )
+    ]
+    feedback = apps.get_model("checklists", "Feedback")._meta.db_table
     with connection.cursor() as cursor:
-        for model in models:
+        cursor.execute(f"UPDATE {connection.ops.quote_name(feedback)} SET case_id = NULL")
+        for model in [*learned, *models]:
             cursor.execute(f"DELETE FROM {connection.ops.quote_name(model._meta.db_table)}")
 
 

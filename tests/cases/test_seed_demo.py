@@ -814,3 +814,16 @@ def test_demo_has_published_checklists_in_every_state(demo):
     counts = Counter(ChecklistVersion.objects.values_list("status", flat=True))
     assert counts[VersionStatus.PUBLISHED] >= 150
     assert counts[VersionStatus.IN_REVIEW] > 0 and counts[VersionStatus.DRAFT] > 0
+
+
+def test_demo_agents_used_checklists_so_the_search_has_learned(demo):
+    from checklists.learning import learned_for
+    from checklists.models import ChecklistUse, LearnedTerm, SearchTermUse
+
+    uses = ChecklistUse.objects.select_related("case", "version__checklist")
+    assert uses.count() > 100
+    assert all(use.version.checklist.service_id == use.case.service_id for use in uses[:50])
+    assert SearchTermUse.objects.count() > uses.count()  # several words per search
+    assert LearnedTerm.objects.exists()
+    first = uses.first()
+    assert first.version.checklist_id in learned_for(first.search_text, limit=50)

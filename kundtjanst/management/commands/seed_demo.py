@@ -10,7 +10,11 @@ from django.utils import timezone
 from cases.demo import data
 from cases.demo.generator import DemoSummary, seed_demo
 from cases.models import Channel, EscalationStatus
-from checklists.demo_loader import demo_agreements_ensure, demo_checklists_ensure
+from checklists.demo_loader import (
+    demo_agreements_ensure,
+    demo_checklist_uses_ensure,
+    demo_checklists_ensure,
+)
 from kundtjanst.workdays import calendar_days_refresh
 
 
@@ -55,8 +59,12 @@ class Command(BaseCommand):
         calendar_days_refresh(until=dt.date(today.year + 5, 12, 31))
         agreements = demo_agreements_ensure(today=today)
         checklists = demo_checklists_ensure()
-        if agreements or checklists:
-            self.stdout.write(f"Överenskommelser: {agreements}, checklistor: {checklists}.")
+        uses = demo_checklist_uses_ensure()
+        if agreements or checklists or uses:
+            self.stdout.write(
+                f"Överenskommelser: {agreements}, checklistor: {checklists}, "
+                f"använda checklistor: {uses}."
+            )
         if summary.already_loaded:
             self.stdout.write(
                 "Demon är redan inläst (databasen innehåller ärenden); ingenting ändrades. "
