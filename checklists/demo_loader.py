@@ -87,6 +87,8 @@ def demo_checklist_uses_ensure() -> int:
     )
     made = 0
     for case in cases:
+        if case.service_id is None or case.assigned_to is None:
+            continue
         try:
             services.checklist_use(
                 case=case,
