@@ -62,6 +62,7 @@ class Expansion:
     subject_area: str
     shown: str  # the member the term belongs to, for "förskola — synonym för dagis"
     original: str  # what the agent typed
+    size: int = 1  # how many terms that member has
 
 
 @dataclass
@@ -132,7 +133,11 @@ class Thesaurus:
                     key = (term, match.group.subject_area)
                     if key not in out:
                         out[key] = Expansion(
-                            term, match.group.subject_area, member.surface, match.text
+                            term,
+                            match.group.subject_area,
+                            member.surface,
+                            match.text,
+                            len(member.terms),
                         )
         return list(out.values())
 

@@ -234,7 +234,8 @@ def expand_query(
                 add(
                     QueryTerm(
                         synonym.term,
-                        weight,
+                        # A member of several words weighs as much as one: each word a share.
+                        weight / synonym.size,
                         "synonym",
                         synonym.original,
                         synonym.shown,
@@ -293,12 +294,22 @@ def part_of_index(vocabulary: Vocabulary, frequency: dict[str, int]) -> dict[str
     ["hemtjanstavgift", "vaavgift", …]), the most common first: so a typed word finds a
     checklist that only has it inside a compound."""
     index: dict[str, set[str]] = {}
-    for term in vocabulary.terms:
-        if len(term) < 2 * MIN_COMPOUND_PART:
+    known = vocabulary.terms
+    for term in known:
+        if len(term) < MIN_COMPOUND_PART + MIN_PART_OF:
             continue
-        for piece in vocabulary.split(term):
-            if piece != term:
-                index.setdefault(piece, set()).add(term)
+        pieces = set(vocabulary.split(term))
+        # A known word at the end or the start is enough, whatever the rest is
+        # ("hemtjanstavgift" is an "avgift" even where "hemtjänst" alone appears nowhere):
+        # as Elasticsearch's dictionary decompounder finds it.
+        for cut in range(MIN_COMPOUND_PART, len(term) - MIN_COMPOUND_PART + 1):
+            head, tail = term[:cut], term[cut:]
+            if len(tail) >= MIN_PART_OF and tail in known:
+                pieces.add(tail)
+            if len(head) >= MIN_PART_OF and head in known:
+                pieces.add(head)
+        for piece in pieces - {term}:
+            index.setdefault(piece, set()).add(term)
     return {
         piece: sorted(compounds, key=lambda c: (-frequency.get(c, 0), c))
         for piece, compounds in index.items()
