@@ -448,6 +448,19 @@ def published_vocabulary() -> Vocabulary:
     return vocabulary
 
 
+def _why(word: str, found: set[str]) -> str:
+    """How a typed word matched: as typed, inside one of the checklist's compounds, as a part
+    of the typed compound, or one edit away."""
+    term = normalise(word)
+    if term in found:
+        return word
+    if any(term in other for other in found if len(other) > len(term)):
+        return explain(QueryTerm(term, 0, "part_of", word))
+    if any(other in term for other in found if len(other) >= MIN_COMPOUND_PART):
+        return explain(QueryTerm(term, 0, "compound", word))
+    return explain(QueryTerm(term, 0, "typo", word))
+
+
 def _hit(
     hit: dict[str, Any],
     searched: list[str],
@@ -461,12 +474,7 @@ def _hit(
         value = source.get(name) or []
         for text in [value] if isinstance(value, str) else value:
             found.update(terms(text))
-    matched = [
-        # Matched, but not as typed: Elasticsearch found it one edit away, or inside a word.
-        word if normalise(word) in found else explain(QueryTerm("", 0, "typo", word))
-        for word in searched
-        if word in named
-    ]
+    matched = [_why(word, found) for word in searched if word in named]
     for match, weight in synonyms:
         if f"{SYNONYM_PREFIX}{match.text}" not in named:
             continue

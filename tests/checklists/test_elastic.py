@@ -579,3 +579,20 @@ def test_live_synonym_analyzers_emit_what_this_test_assumes(live_backend, publis
                 index=live_backend.alias, analyzer=analyzer, text=member.surface
             )["tokens"]
             assert expected <= {t["token"] for t in tokens}, (group.preferred, member)
+
+
+@pytest.mark.parametrize(
+    "word, label",
+    [
+        ("bygglovet", "bygglovet"),  # the same term as "bygglov"
+        ("avgift", "avgift (i sammansatt ord)"),  # inside "hemtjänstavgift"
+        ("braskaminsanmälan", "braskaminsanmälan (del av ord)"),  # a compound of "braskamin"
+        ("braskamn", "braskamn (stavning)"),
+    ],
+)
+def test_why_a_typed_word_matched_in_elasticsearch(word, label):
+    from checklists.search.elastic import _why
+    from checklists.search.text import terms
+
+    found = set(terms("Bygglov för braskamin och hemtjänstavgift"))
+    assert _why(word, found) == label
