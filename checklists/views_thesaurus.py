@@ -108,6 +108,12 @@ def thesaurus_index(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, f"{template}#list" if request.htmx else template, context)
 
 
+def _group_input(form: SynonymGroupForm) -> dict[str, Any]:
+    """The group as the service takes it, from a valid form."""
+    data = form.cleaned_data
+    return {key: data[key] for key in ("preferred", "variants", "subject_area", "note")}
+
+
 def thesaurus_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not _may_edit(request.user):
         return _not_allowed(request)
@@ -115,15 +121,8 @@ def thesaurus_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.method == "POST":
         form = SynonymGroupForm(request.POST)
         if form.is_valid():
-            data = form.cleaned_data
             try:
-                group = thesaurus.synonym_group_save(
-                    by=request.user,
-                    preferred=data["preferred"],
-                    variants=data["variants"],
-                    subject_area=data["subject_area"],
-                    note=data["note"],
-                )
+                group = thesaurus.synonym_group_save(by=request.user, **_group_input(form))
             except DomainError as error:
                 form.add_domain_error(error)
             else:
@@ -145,16 +144,12 @@ def thesaurus_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         form = SynonymGroupForm(request.POST, group=group)
         if form.is_valid():
-            data = form.cleaned_data
             try:
                 group = thesaurus.synonym_group_save(
                     by=request.user,
-                    preferred=data["preferred"],
-                    variants=data["variants"],
-                    subject_area=data["subject_area"],
-                    note=data["note"],
+                    **_group_input(form),
                     group=group,
-                    expected_updated_at=data["updated_at"],
+                    expected_updated_at=form.cleaned_data["updated_at"],
                 )
             except ConflictError as error:
                 # Keep what they wrote, show what is saved now, and take its time: saving
