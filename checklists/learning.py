@@ -55,6 +55,8 @@ MAX_SHARE = 0.5  # of the best text score
 HALF_EVIDENCE = 2.0  # the evidence at which a boost reaches half of its bound
 MAX_TERMS = 20  # per recorded search, as many words as the search itself reads
 SUGGEST_MIN_USES = 3
+SUGGEST_MIN_SHARE = 0.5  # more than this share of all choices made for the word
+MIN_SUGGESTED_LENGTH = 3  # terms shorter than this are rarely a synonym on their own
 
 _EMAIL = re.compile(r"\S+@\S+")
 _URL = re.compile(r"\b(?:https?://|www\.)\S+", re.IGNORECASE)
@@ -255,10 +257,23 @@ def suggested_synonyms(limit: int = 100) -> list[Suggestion]:
         for member in group.members
         for term in member.terms
     }
+    # A word chosen for many different checklists ("gör", "vårt") says nothing about one of
+    # them: only words whose choices went mostly to this checklist are suggested.
+    all_uses = dict(
+        SearchTermUse.objects.filter(
+            day__gte=since, term__in={row["term"] for row in rows[: limit * 5]}
+        )
+        .values_list("term")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
     candidates = [
         row
         for row in rows[: limit * 5]
-        if (row["term"], row["checklist_id"]) not in rejected and row["term"] not in in_thesaurus
+        if (row["term"], row["checklist_id"]) not in rejected
+        and row["term"] not in in_thesaurus
+        and len(row["term"]) >= MIN_SUGGESTED_LENGTH
+        and row["uses"] > SUGGEST_MIN_SHARE * all_uses.get(row["term"], row["uses"])
     ]
     published = {
         v.checklist_id: v

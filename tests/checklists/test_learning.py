@@ -230,3 +230,14 @@ def test_words_the_checklist_already_contains_are_not_suggested(
 def test_agents_cannot_open_the_suggestions(agent_client):
     response = agent_client.get(reverse("checklists_manage:thesaurus_suggestions"))
     assert response.status_code == 403
+
+
+def test_a_word_chosen_for_many_checklists_is_not_suggested(agent, make_case, publish_checklist):
+    first = publish_checklist(title="Anmäla vattenläcka")
+    second = publish_checklist(title="Anmäla stopp i avloppet")
+    for version in (first, second):
+        for _ in range(learning.SUGGEST_MIN_USES):
+            use(agent, make_case, version, "grejen")
+    assert learning.suggested_synonyms() == []
+    use(agent, make_case, first, "grejen")  # now 4 of its 7 choices went to the first
+    assert [s.checklist.pk for s in learning.suggested_synonyms()] == [first.checklist_id]
