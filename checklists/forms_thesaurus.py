@@ -18,10 +18,8 @@ from django.utils.translation import gettext_lazy as _
 from cases.forms import DomainErrorFormMixin
 from cases.selectors import subject_areas
 from checklists.models import SynonymGroup
+from checklists.selectors.thesaurus import GENERAL_AREA
 
-# The filter's value for groups that apply in every subject area (stored as ""): not a slug,
-# so it cannot be a subject-area code.
-GENERAL_AREA = "*"
 IMPORT_MAX_BYTES = 5 * 1024 * 1024
 
 

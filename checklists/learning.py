@@ -14,8 +14,9 @@ Reading them:
   best text score of the same search, reached only after many choices, so one mistaken choice
   (worth a sixth of the best score) never outranks a strong text match. With no text match at
   all, learned checklists are the only results and rank by their evidence.
-- `suggested_synonyms()`: words that keep leading agents to a checklist whose text does not
-  contain them, for team leads to accept into the thesaurus or reject.
+
+The words that keep leading agents to a checklist whose text lacks them are suggested to team
+leads as synonyms (`selectors.suggested_synonyms`; accepted or rejected in `thesaurus`).
 """
 
 from __future__ import annotations
@@ -25,38 +26,26 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from django.contrib.auth.models import User
 from django.db import connection, transaction
-from django.db.models import Count, Max, Min
 from django.db.models.signals import post_delete
 from django.utils import timezone
 
 from checklists.models import (
-    Checklist,
-    ChecklistSearchDoc,
     ChecklistUse,
-    ChecklistVersion,
     LearnedTerm,
     LearnedTermTotal,
     SearchTermUse,
-    SynonymSuggestionRejection,
-    VersionStatus,
 )
-from checklists.search.synonyms import current_thesaurus, member_words
+from checklists.search.synonyms import member_words
 from checklists.search.text import normalise
-from kundtjanst.errors import DomainError
 
 HALF_LIFE_DAYS = 180
 EPOCH = dt.date(2020, 1, 1)  # weights are stored relative to it (`LearnedTerm`)
 TOP_PER_TERM = 50  # a word's most chosen checklists that the ranking reads
 MIN_EVIDENCE = 0.01  # below this a checklist is not boosted (a few choices years ago)
-SUGGEST_DAYS = 365  # suggestions come from the last year's choices
 MAX_SHARE = 0.5  # of the best text score
 HALF_EVIDENCE = 2.0  # the evidence at which a boost reaches half of its bound
 MAX_TERMS = 20  # per recorded search, as many words as the search itself reads
-SUGGEST_MIN_USES = 3
-SUGGEST_MIN_SHARE = 0.5  # more than this share of all choices made for the word
-MIN_SUGGESTED_LENGTH = 3  # terms shorter than this are rarely a synonym on their own
 
 _EMAIL = re.compile(r"\S+@\S+")
 _URL = re.compile(r"\b(?:https?://|www\.)\S+", re.IGNORECASE)
@@ -224,131 +213,3 @@ def boost(evidence: float, top_text_score: float) -> float:
     if top_text_score <= 0:
         return share
     return MAX_SHARE * top_text_score * share
-
-
-@dataclass(frozen=True)
-class Suggestion:
-    term: str
-    word: str
-    checklist: Checklist
-    version: ChecklistVersion  # the published version, whose text lacks the word
-    uses: int
-    last_day: dt.date
-    preferred: str  # proposed preferred term: the most distinctive word of the title
-    subject_area: str
-
-
-def suggested_synonyms(limit: int = 100) -> list[Suggestion]:
-    """Words agents chose a checklist for at least `SUGGEST_MIN_USES` times in the horizon
-    whose published text does not contain them, not in the thesaurus, not rejected; most used
-    first."""
-    since = timezone.localdate() - dt.timedelta(days=SUGGEST_DAYS)
-    rows = (
-        SearchTermUse.objects.filter(day__gte=since)
-        .values("term", "checklist_id")
-        .annotate(uses=Count("pk"), last_day=Max("day"), word=Min("word"))
-        .filter(uses__gte=SUGGEST_MIN_USES)
-        .order_by("-uses", "term")
-    )
-    rejected = set(SynonymSuggestionRejection.objects.values_list("term", "checklist_id"))
-    in_thesaurus = {
-        term
-        for group in current_thesaurus().groups
-        for member in group.members
-        for term in member.terms
-    }
-    # A word chosen for many different checklists ("gör", "vårt") says nothing about one of
-    # them: only words whose choices went mostly to this checklist are suggested.
-    all_uses = dict(
-        SearchTermUse.objects.filter(
-            day__gte=since, term__in={row["term"] for row in rows[: limit * 5]}
-        )
-        .values_list("term")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    candidates = [
-        row
-        for row in rows[: limit * 5]
-        if (row["term"], row["checklist_id"]) not in rejected
-        and row["term"] not in in_thesaurus
-        and len(row["term"]) >= MIN_SUGGESTED_LENGTH
-        and row["uses"] > SUGGEST_MIN_SHARE * all_uses.get(row["term"], row["uses"])
-    ]
-    published = {
-        v.checklist_id: v
-        for v in ChecklistVersion.objects.filter(
-            status=VersionStatus.PUBLISHED,
-            checklist_id__in={row["checklist_id"] for row in candidates},
-        ).select_related("checklist__service__subject_area", "search_doc")
-    }
-    out = []
-    for row in candidates:
-        version = published.get(row["checklist_id"])
-        if version is None:
-            continue
-        doc_terms = _doc_terms(version)
-        if row["term"] in doc_terms:
-            continue
-        area = version.checklist.service.subject_area
-        out.append(
-            Suggestion(
-                term=row["term"],
-                word=row["word"],
-                checklist=version.checklist,
-                version=version,
-                uses=row["uses"],
-                last_day=row["last_day"],
-                preferred=_preferred_for(version),
-                subject_area=area.code if area else "",
-            )
-        )
-        if len(out) >= limit:
-            break
-    return out
-
-
-def _doc_terms(version: ChecklistVersion) -> set[str]:
-    try:
-        doc = version.search_doc
-    except ChecklistSearchDoc.DoesNotExist:
-        return set()
-    return {
-        term
-        for text in (doc.title_terms, doc.question_terms, doc.keyword_terms, doc.body_terms)
-        for term in text.split()
-    }
-
-
-def _preferred_for(version: ChecklistVersion) -> str:
-    """The title's rarest word across the published checklists (its most telling one)."""
-    title_words = member_words(version.title)
-    if not title_words:
-        return version.title.lower()[:100]
-
-    def rarity(word: str) -> tuple[int, int]:
-        term = normalise(word)
-        n = ChecklistSearchDoc.objects.filter(title_terms__contains=term).count()
-        return (n, -len(word))
-
-    return min(title_words, key=rarity).lower()
-
-
-@transaction.atomic
-def suggestion_accept(*, by: User, word: str, preferred: str, subject_area: str) -> None:
-    """Add the word to the thesaurus as a variant of `preferred`."""
-    from checklists.thesaurus import synonym_variant_add
-
-    if not word.strip():
-        raise DomainError("synonym-suggestion-empty", "Ordet saknas.", field="word")
-    synonym_variant_add(by=by, preferred=preferred, variant=word, subject_area=subject_area)
-
-
-@transaction.atomic
-def suggestion_reject(*, by: User, term: str, checklist: Checklist) -> None:
-    from checklists.thesaurus import require_thesaurus_editor
-
-    require_thesaurus_editor(by)
-    SynonymSuggestionRejection.objects.get_or_create(
-        term=term[:100], checklist=checklist, defaults={"by": by, "at": timezone.now()}
-    )

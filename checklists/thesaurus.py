@@ -1,5 +1,6 @@
-"""The municipality's thesaurus (synonymordlista) as a file: shipped, shared between
-municipalities, imported all or nothing (issue 8).
+"""Writes to the municipality's thesaurus (synonymordlista, issue 8): groups saved and
+deleted by team leads, suggested synonyms accepted or rejected, and the thesaurus as a file —
+shipped, shared between municipalities, imported all or nothing.
 
 Format `kundtjanst-thesaurus/1`:
     {"format": "kundtjanst-thesaurus/1", "language": "sv",
@@ -18,9 +19,10 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from django.db import transaction
+from django.utils import timezone
 
 from cases.models import SubjectArea
-from checklists.models import SynonymGroup
+from checklists.models import Checklist, SynonymGroup, SynonymSuggestionRejection
 from kundtjanst import roles
 from kundtjanst.errors import ConflictError, DomainError, NotAllowedError
 
@@ -277,3 +279,20 @@ def thesaurus_export() -> dict[str, Any]:
 
 def shipped_thesaurus() -> dict[str, Any]:
     return json.loads(SHIPPED.read_text(encoding="utf-8"))
+
+
+@transaction.atomic
+def suggestion_accept(*, by: User, word: str, preferred: str, subject_area: str) -> SynonymGroup:
+    """A suggested synonym accepted: the word becomes a variant of `preferred`."""
+    if not word.strip():
+        raise DomainError("synonym-suggestion-empty", "Ordet saknas.", field="word")
+    return synonym_variant_add(by=by, preferred=preferred, variant=word, subject_area=subject_area)
+
+
+@transaction.atomic
+def suggestion_reject(*, by: User, term: str, checklist: Checklist) -> None:
+    """A suggested synonym rejected: never suggested for that checklist again."""
+    require_thesaurus_editor(by)
+    SynonymSuggestionRejection.objects.get_or_create(
+        term=term[:100], checklist=checklist, defaults={"by": by, "at": timezone.now()}
+    )

@@ -1,5 +1,5 @@
 """Suggested synonyms for team leads: words that keep leading agents to a checklist whose text
-does not contain them (`checklists.learning.suggested_synonyms`). Accept adds the word to the
+does not contain them (`checklists.selectors.suggested_synonyms`). Accept adds the word to the
 thesaurus as a variant of the proposed (editable) preferred term; reject hides it for good."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from cases.selectors import subject_areas
-from checklists import learning
+from checklists import selectors, thesaurus
 from checklists.models import Checklist
 from kundtjanst import roles
 from kundtjanst.errors import DomainError
@@ -28,7 +28,7 @@ def synonym_suggestions(request: AuthenticatedHttpRequest) -> HttpResponse:
         word = request.POST.get("word", "").strip()
         try:
             if request.POST.get("action") == "accept":
-                learning.suggestion_accept(
+                thesaurus.suggestion_accept(
                     by=request.user,
                     word=word,
                     preferred=request.POST.get("preferred", ""),
@@ -38,7 +38,7 @@ def synonym_suggestions(request: AuthenticatedHttpRequest) -> HttpResponse:
                     request, _("”%(word)s” finns nu i synonymordlistan.") % {"word": word}
                 )
             else:
-                learning.suggestion_reject(
+                thesaurus.suggestion_reject(
                     by=request.user, term=request.POST.get("term", ""), checklist=checklist
                 )
                 messages.success(request, _("Förslaget visas inte igen."))
@@ -46,8 +46,8 @@ def synonym_suggestions(request: AuthenticatedHttpRequest) -> HttpResponse:
             messages.error(request, error.message)
         return redirect("checklists_manage:thesaurus_suggestions")
     context = {
-        "suggestions": learning.suggested_synonyms(),
+        "suggestions": selectors.suggested_synonyms(),
         "areas": subject_areas(),
-        "min_uses": learning.SUGGEST_MIN_USES,
+        "min_uses": selectors.SUGGEST_MIN_USES,
     }
     return render(request, "checklists/thesaurus/suggestions.html", context)

@@ -9,18 +9,13 @@ only the table.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
-from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q, QuerySet
-from django.db.models.functions import Lower
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -30,9 +25,8 @@ from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
 from cases.selectors import subject_areas
-from checklists import thesaurus
+from checklists import selectors, thesaurus
 from checklists.forms_thesaurus import (
-    GENERAL_AREA,
     SynonymGroupDeleteForm,
     SynonymGroupForm,
     ThesaurusFilterForm,
@@ -69,31 +63,19 @@ def _list_url(preferred: str = "") -> str:
     return f"{url}?{urlencode({'q': preferred})}" if preferred else url
 
 
-def _matching(groups: QuerySet[SynonymGroup], text: str) -> QuerySet[SynonymGroup]:
-    """Groups whose preferred term or a variant contains `text`, whatever the case. SQLite's
-    LIKE folds only ASCII, so "Å" would not find "å": look for the lower- and upper-case
-    forms too (terms are stored lower-case, abbreviations in capitals)."""
-    condition = Q()
-    for spelling in {text, text.lower(), text.upper()}:
-        condition |= Q(preferred__icontains=spelling) | Q(variants__icontains=spelling)
-    return groups.filter(condition)
-
-
 @vary_on_headers("HX-Request")
 def thesaurus_index(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not _may_edit(request.user):
         return _not_allowed(request)
     form = ThesaurusFilterForm(request.GET or None)
-    # Abbreviations (LSS, BankID) are stored in capitals: sort them among the other words.
-    groups = SynonymGroup.objects.order_by(Lower("preferred"), "subject_area", "pk")
-    if form.is_bound and form.is_valid():
-        text, area = form.cleaned_data["q"].strip(), form.cleaned_data["area"]
-        if text:
-            groups = _matching(groups, text)
-        if area:
-            groups = groups.filter(subject_area="" if area == GENERAL_AREA else area)
-    elif form.is_bound:
-        groups = groups.none()  # show the error, not a list nobody asked for
+    if not form.is_bound:
+        groups = selectors.synonym_groups()
+    elif form.is_valid():
+        groups = selectors.synonym_groups(
+            text=form.cleaned_data["q"].strip(), area=form.cleaned_data["area"]
+        )
+    else:
+        groups = SynonymGroup.objects.none()  # show the error, not a list nobody asked for
     page = Paginator(groups, per_page=PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -225,92 +207,13 @@ def thesaurus_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
     return render(request, "checklists/thesaurus/delete.html", context, status=status)
 
 
-@dataclass(frozen=True)
-class Change:
-    label: str
-    old: str = ""
-    new: str = ""
-    added: list[str] = field(default_factory=list)
-    removed: list[str] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class HistoryRow:
-    at: dt.datetime
-    user: User | None
-    kind: str  # simple-history's "+", "~", "-"
-    kind_label: str
-    changes: list[Change]
-
-
-KIND_LABELS = {
-    "+": gettext_lazy("skapade gruppen"),
-    "~": gettext_lazy("ändrade gruppen"),
-    "-": gettext_lazy("tog bort gruppen"),
-}
-
-
-def _lines(text: str) -> list[str]:
-    return [line.strip() for line in text.splitlines() if line.strip()]
-
-
-def _history_rows(records: list[Any], area_names: dict[str, str]) -> list[HistoryRow]:
-    """What each change did, newest first: each record compared with the one before it."""
-
-    def area(code: str) -> str:
-        return area_names.get(code, code) if code else _("Alla områden")
-
-    rows = []
-    previous: Any = None
-    for record in records:  # oldest first
-        changes: list[Change] = []
-        if record.history_type != "-":
-            before = previous if previous is not None and record.history_type == "~" else None
-            old_pref, new_pref = (before.preferred if before else ""), record.preferred
-            if old_pref != new_pref:
-                changes.append(Change(_("Föredragen term"), old_pref, new_pref))
-            old_vars = _lines(before.variants) if before else []
-            new_vars = _lines(record.variants)
-            added = [v for v in new_vars if v not in old_vars]
-            removed = [v for v in old_vars if v not in new_vars]
-            if added or removed:
-                changes.append(Change(_("Varianter"), added=added, removed=removed))
-            if before is None or before.subject_area != record.subject_area:
-                old_area = area(before.subject_area) if before else ""
-                changes.append(Change(_("Område"), old_area, area(record.subject_area)))
-            if (before.note if before else "") != record.note:
-                changes.append(Change(_("Anteckning"), before.note if before else "", record.note))
-        rows.append(
-            HistoryRow(
-                at=record.history_date,
-                user=record.history_user,
-                kind=record.history_type,
-                kind_label=str(KIND_LABELS.get(record.history_type, "")),
-                changes=changes,
-            )
-        )
-        previous = record
-    rows.reverse()
-    return rows
-
-
 def thesaurus_history(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if not _may_edit(request.user):
         return _not_allowed(request)
-    # The history outlives the group: a removed group's page still says who removed it.
-    records = list(
-        SynonymGroup.history.filter(id=pk)
-        .select_related("history_user")
-        .order_by("history_date", "history_id")
-    )
-    if not records:
+    latest, rows = selectors.synonym_group_history(pk, _area_names())
+    if latest is None:
         raise Http404(_("Gruppen finns inte."))
-    group = SynonymGroup.objects.filter(pk=pk).first()
-    context = {
-        "group": group,
-        "latest": records[-1],
-        "rows": _history_rows(records, _area_names()),
-    }
+    context = {"group": SynonymGroup.objects.filter(pk=pk).first(), "latest": latest, "rows": rows}
     return render(request, "checklists/thesaurus/history.html", context)
 
 

@@ -91,7 +91,7 @@ def test_citizens_word_finds_the_checklist_with_the_reason_and_a_team_lead_accep
     axe_check,
     screenshot,
 ):
-    from checklists import learning
+    from checklists import selectors
     from checklists import services as checklist_services
     from checklists.models import SynonymGroup
     from checklists.thesaurus import shipped_thesaurus, thesaurus_import
@@ -115,7 +115,7 @@ def test_citizens_word_finds_the_checklist_with_the_reason_and_a_team_lead_accep
     screenshot(page, "search-why-synonym")
 
     # Agents keep choosing the checklist for a word it does not contain.
-    for _ in range(learning.SUGGEST_MIN_USES):
+    for _ in range(selectors.SUGGEST_MIN_USES):
         checklist_services.checklist_use(
             case=make_case(), version=forskola, by=agent, search_text="barnpassning"
         )

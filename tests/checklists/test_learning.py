@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from checklists import learning
+from checklists import learning, selectors
 from checklists.models import (
     ChecklistUse,
     LearnedTerm,
@@ -177,7 +177,7 @@ def test_team_lead_accepts_a_suggested_synonym_and_the_search_then_knows_it(
 ):
     SynonymGroup.objects.all().delete()
     version = publish_checklist(title="Överklaga parkeringsanmärkning")
-    for _ in range(learning.SUGGEST_MIN_USES):
+    for _ in range(selectors.SUGGEST_MIN_USES):
         use(agent, make_case, version, "lappen")
     page = client_for(team_lead).get(reverse("checklists_manage:thesaurus_suggestions"))
     assert page.status_code == 200
@@ -198,7 +198,7 @@ def test_team_lead_accepts_a_suggested_synonym_and_the_search_then_knows_it(
     group = SynonymGroup.objects.get(preferred="parkeringsanmärkning")
     assert group.variant_list == ["lappen"]
     assert group.history.first().history_user == team_lead
-    assert learning.suggested_synonyms() == []  # now in the thesaurus
+    assert selectors.suggested_synonyms() == []  # now in the thesaurus
     results = checklist_search("lappen")
     assert results[0][0].pk == version.pk
     assert "parkeringsanmärkning — synonym för lappen" in results[0][1].matched
@@ -208,14 +208,14 @@ def test_team_lead_rejects_a_suggestion_and_it_is_not_suggested_again(
     agent, team_lead, make_case, publish_checklist, client_for
 ):
     version = publish_checklist(title="Överklaga parkeringsanmärkning")
-    for _ in range(learning.SUGGEST_MIN_USES):
+    for _ in range(selectors.SUGGEST_MIN_USES):
         use(agent, make_case, version, "qwertz")
-    assert [s.word for s in learning.suggested_synonyms()] == ["qwertz"]
+    assert [s.word for s in selectors.suggested_synonyms()] == ["qwertz"]
     client_for(team_lead).post(
         reverse("checklists_manage:thesaurus_suggestions"),
         {"action": "reject", "term": "qwertz", "checklist": version.checklist_id},
     )
-    assert learning.suggested_synonyms() == []
+    assert selectors.suggested_synonyms() == []
 
 
 def test_words_the_checklist_already_contains_are_not_suggested(
@@ -224,7 +224,7 @@ def test_words_the_checklist_already_contains_are_not_suggested(
     version = publish_checklist(title="Överklaga parkeringsanmärkning")
     for _ in range(5):
         use(agent, make_case, version, "överklaga")
-    assert learning.suggested_synonyms() == []
+    assert selectors.suggested_synonyms() == []
 
 
 def test_agents_cannot_open_the_suggestions(agent_client):
@@ -236,8 +236,34 @@ def test_a_word_chosen_for_many_checklists_is_not_suggested(agent, make_case, pu
     first = publish_checklist(title="Anmäla vattenläcka")
     second = publish_checklist(title="Anmäla stopp i avloppet")
     for version in (first, second):
-        for _ in range(learning.SUGGEST_MIN_USES):
+        for _ in range(selectors.SUGGEST_MIN_USES):
             use(agent, make_case, version, "grejen")
-    assert learning.suggested_synonyms() == []
+    assert selectors.suggested_synonyms() == []
     use(agent, make_case, first, "grejen")  # now 4 of its 7 choices went to the first
-    assert [s.checklist.pk for s in learning.suggested_synonyms()] == [first.checklist_id]
+    assert [s.checklist.pk for s in selectors.suggested_synonyms()] == [first.checklist_id]
+
+
+def test_a_suggestion_proposes_the_titles_most_telling_word_as_preferred_term(
+    agent, make_case, publish_checklist
+):
+    leak = publish_checklist(title="Anmäla vattenläcka")
+    publish_checklist(title="Anmäla stopp i avloppet")
+    for _ in range(selectors.SUGGEST_MIN_USES):
+        use(agent, make_case, leak, "skvätt")
+    [suggestion] = selectors.suggested_synonyms()
+    assert (suggestion.word, suggestion.preferred) == ("skvätt", "vattenläcka")
+
+
+def test_the_suggestions_page_reads_a_fixed_number_of_queries(
+    agent, team_lead, make_case, publish_checklist, client_for, django_assert_max_num_queries
+):
+    words = ["aaapp", "bbbepp", "cccipp", "dddopp", "eeeupp", "fffypp"]
+    for n, word in enumerate(words):
+        version = publish_checklist(title=f"Ärende nummer {n} om {word[:3]}tjänst")
+        for _ in range(selectors.SUGGEST_MIN_USES):
+            use(agent, make_case, version, word)
+    client = client_for(team_lead)
+    assert len(selectors.suggested_synonyms()) == len(words)
+    with django_assert_max_num_queries(12):
+        page = client.get(reverse("checklists_manage:thesaurus_suggestions"))
+    assert all(word in page.content.decode() for word in words)

@@ -1,4 +1,4 @@
-"""Reads for agreements and checklists."""
+"""Reads for agreements and checklists: who sees which, the search, usage."""
 
 from __future__ import annotations
 
@@ -23,6 +23,21 @@ from checklists.models import (
 from checklists.search import SearchHit, get_backend
 from kundtjanst import roles
 from kundtjanst.roles import UserLike
+
+__all__ = [
+    "ChecklistOverview",
+    "Usage",
+    "agreement_line_in_force",
+    "agreements_for_department",
+    "checklist_overview",
+    "checklist_search",
+    "checklist_usage",
+    "checklist_version_for_management",
+    "checklist_version_history",
+    "checklists_visible_for_management",
+    "public_faq",
+    "published_versions",
+]
 
 # Text results asked of the backend beyond the page, so a learned boost can lift one onto it.
 LEARNED_EXTRA = 10
