@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -15,6 +14,7 @@ from cases import selectors as case_selectors
 from cases.models import Case
 from checklists import selectors, services
 from checklists.models import ChecklistVersion
+from kundtjanst.context_processors import contact_centre
 from kundtjanst.errors import DomainError
 from kundtjanst.http import AuthenticatedHttpRequest, HtmxHttpRequest
 
@@ -53,7 +53,7 @@ def public_faq(request: HtmxHttpRequest) -> HttpResponse:
         "query": query,
         "results": results,
         "groups": {} if query else selectors.public_faq(),
-        "contact": _contact(),
+        "contact": contact_centre(),
     }
     template = "checklists/public_faq.html"
     return render(request, f"{template}#answers" if request.htmx else template, context)
@@ -65,18 +65,8 @@ def public_answer(request: HttpRequest, version_id: int) -> HttpResponse:
         version = selectors.published_versions().get(pk=version_id, public=True)
     except ChecklistVersion.DoesNotExist as exc:
         raise Http404 from exc
-    context = {"version": version, "contact": _contact()}
+    context = {"version": version, "contact": contact_centre()}
     return render(request, "checklists/public_answer.html", context)
-
-
-def _contact() -> dict[str, str]:
-    return {
-        "name": settings.MUNICIPALITY_NAME,
-        "phone": settings.CONTACT_CENTRE_PHONE,
-        "email": settings.CONTACT_CENTRE_EMAIL,
-        "hours": settings.CONTACT_CENTRE_HOURS,
-        "visit": settings.CONTACT_CENTRE_VISIT,
-    }
 
 
 def _case_for(request: AuthenticatedHttpRequest, reference: str) -> Case:

@@ -38,6 +38,7 @@ from channels_app.web.forms import (
     started_token_again,
 )
 from kundtjanst import roles
+from kundtjanst.context_processors import contact_centre
 from kundtjanst.errors import DomainError
 from kundtjanst.http import AuthenticatedHttpRequest
 
@@ -56,17 +57,6 @@ def _private(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         return response
 
     return wrapped
-
-
-def _public_contact() -> dict[str, str]:
-    """The contact centre's details the public pages show (and `public_base.html`'s title)."""
-    return {
-        "name": settings.MUNICIPALITY_NAME,
-        "phone": settings.CONTACT_CENTRE_PHONE,
-        "email": settings.CONTACT_CENTRE_EMAIL,
-        "hours": settings.CONTACT_CENTRE_HOURS,
-        "visit": settings.CONTACT_CENTRE_VISIT,
-    }
 
 
 def client_ip(request: HttpRequest) -> str:
@@ -133,7 +123,7 @@ def contact_form(request: HttpRequest) -> HttpResponse:
     context = {
         "form": form,
         "started": started_token_again(form.data.get("started", "")),
-        "contact": _public_contact(),
+        "contact": contact_centre(),
     }
     return render(request, "public/contact_form.html", context, status=status)
 
@@ -149,13 +139,13 @@ def contact_receipt(request: HttpRequest) -> HttpResponse:
         "status_url": request.build_absolute_uri(receipt["status_path"]),
         "by_email": receipt["answer_by"] == services.ANSWER_BY_EMAIL,
         "expected": dt.datetime.fromisoformat(receipt["expected"]),
-        "contact": _public_contact(),
+        "contact": contact_centre(),
     }
     return render(request, "public/contact_receipt.html", context)
 
 
 def _link_unavailable(request: HttpRequest, reason: str, status: int) -> HttpResponse:
-    context = {"reason": reason, "days": settings.SURVEY_LINK_DAYS, "contact": _public_contact()}
+    context = {"reason": reason, "days": settings.SURVEY_LINK_DAYS, "contact": contact_centre()}
     return render(request, "public/survey_unavailable.html", context, status=status)
 
 
@@ -189,7 +179,7 @@ def case_status(request: HttpRequest, token: str) -> HttpResponse:
     context = {
         "case": selectors.case_for_citizen(case),
         "form": form,
-        "contact": _public_contact(),
+        "contact": contact_centre(),
     }
     return render(request, "public/status.html", context, status=status)
 
@@ -230,14 +220,14 @@ def survey(request: HttpRequest, token: str) -> HttpResponse:
         "form": form,
         "rated": invitation.contact,
         "reference": invitation.contact.case.reference,
-        "contact": _public_contact(),
+        "contact": contact_centre(),
     }
     return render(request, "public/survey.html", context, status=status)
 
 
 @login_not_required
 def survey_done(request: HttpRequest) -> HttpResponse:
-    return render(request, "public/survey_done.html", {"contact": _public_contact()})
+    return render(request, "public/survey_done.html", {"contact": contact_centre()})
 
 
 @require_http_methods(["GET", "POST"])
