@@ -17,8 +17,12 @@ from checklists.selectors import checklist_search
 QUERIES_FILE = (
     Path(__file__).resolve().parent.parent / "tests" / "checklists" / "relevance_queries.json"
 )
-# Queries written without seeing the thesaurus, the search code or the fixture above.
-HELDOUT_FILE = QUERIES_FILE.with_name("relevance_heldout.json")
+# Query sets written without seeing the thesaurus, the search code or the fixture above (each
+# by another writer): measured, never tuned on.
+HELDOUT_FILES = {
+    "heldout": QUERIES_FILE.with_name("relevance_heldout.json"),
+    "heldout2": QUERIES_FILE.with_name("relevance_heldout2.json"),
+}
 
 
 @dataclass(frozen=True)
