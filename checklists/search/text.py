@@ -35,14 +35,17 @@ DEFINITE_PATTERN = r"^(\p{L}{3,})(?:et|an)$"  # the same, in Java's syntax
 DEFINITE = re.compile(r"^([^\W\d_]{3,})(?:et|an)$")
 
 # Function words only: they carry nothing for finding a checklist. Content words ("bygga",
-# "ansöka") stay, however common.
+# "ansöka") stay, however common. The first lines are the Snowball (and Lucene `_swedish_`)
+# Swedish stop words less "sitta" and "själv"; the rest are words callers put around a question.
 _STOP_WORDS_TEXT = """
-    och i att det som en på är av för med till den har de inte om ett han men var jag sig från
-    vi så kan man när år säger hon under också efter eller nu sin där vid mot ska skulle kommer
-    ut får finns vara hade alla andra mycket än här då sedan över bara in blir upp även vad
-    få två vill ha många hur mer går sitt olika vilket blev mig du dig din ditt dina mitt mina
-    min oss er ni era vår våra hej tack undrar fråga frågor någon något några lite bra hade
-    har hos denna detta dessa vilken vilka varför ju nog väl just redan snart igen the
+    och det att i en jag hon som han på den med var sig för så till är men ett om hade de av
+    icke mig du henne då sin nu har inte hans honom skulle hennes där min man ej vid kunde
+    något från ut när efter upp vi dem vara vad över än dig kan sina här ha mot alla under
+    någon eller allt mycket sedan ju denna detta åt utan varit hur ingen mitt ni bli blev oss
+    din dessa några deras blir mina samma vilken er sådan vår blivit dess inom mellan sådant
+    varför varje vilka ditt vem vilket sådana vart dina vars vårt våra ert era vilkas
+    år säger också kommer får finns andra här bara in även få två vill många mer går sitt
+    olika hej tack undrar fråga frågor lite bra hos nog väl just redan snart igen the
     """
 STOP_WORDS = frozenset(_STOP_WORDS_TEXT.split())
 

@@ -267,3 +267,35 @@ def test_the_suggestions_page_reads_a_fixed_number_of_queries(
     with django_assert_max_num_queries(12):
         page = client.get(reverse("checklists_manage:thesaurus_suggestions"))
     assert all(word in page.content.decode() for word in words)
+
+
+def test_function_words_in_a_search_are_not_learned(agent, make_case, publish_checklist):
+    version = publish_checklist(title="Anmäla vattenläcka")
+    use(agent, make_case, version, "det rinner mellan väggarna åt samma håll")
+    learned = sorted(SearchTermUse.objects.values_list("word", flat=True))
+    assert learned == ["håll", "rinner", "väggarna"]
+
+
+def test_the_stop_word_migration_forgets_function_words_recorded_before_it(
+    agent, make_case, publish_checklist
+):
+    import importlib
+
+    from django.apps import apps
+
+    version = publish_checklist(title="Anmäla vattenläcka")
+    record = use(agent, make_case, version, "läckan")
+    SearchTermUse.objects.bulk_create(
+        [
+            SearchTermUse(use=record, checklist_id=version.checklist_id, term=w, word=w, day=d)
+            for w, d in (("mellan", timezone.localdate()), ("samma", timezone.localdate()))
+        ]
+    )
+    learning.learning_rebuild()
+    assert LearnedTermTotal.objects.filter(term="mellan").exists()
+    migration = importlib.import_module("checklists.migrations.0007_swedish_stop_words")
+    migration.reindex_and_forget_function_words(apps, None)
+    assert list(SearchTermUse.objects.values_list("word", flat=True)) == ["läckan"]
+    assert list(LearnedTermTotal.objects.values_list("term", flat=True)) == [
+        SearchTermUse.objects.get().term
+    ]

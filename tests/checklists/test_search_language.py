@@ -79,3 +79,12 @@ def test_a_thesaurus_change_is_searched_at_once(publish_checklist, team_lead):
     assert results("gatlyktan")[0][0] == "Felanmäla gatubelysning"
     synonym_group_delete(group=group, by=team_lead)
     assert results("gatlyktan") == []
+
+
+def test_function_words_match_nothing_however_the_caller_words_it(publish_checklist):
+    publish_checklist(title="Tvist mellan grannar om staket", keywords=["staket"])
+    publish_checklist(title="Samma avgift varje månad", keywords=["avgift"])
+    assert results("mellan åt samma varje") == []
+    [(title, matched)] = results("staket mellan oss")
+    assert title == "Tvist mellan grannar om staket"
+    assert not any("mellan" in label for label in matched)
