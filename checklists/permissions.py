@@ -1,4 +1,5 @@
-"""Who may write a department's checklists (the services enforce it; pages use it for buttons)."""
+"""Who may write a department's checklists and the thesaurus (the services enforce it; pages use
+it for buttons and refusals)."""
 
 from cases.permissions import user_department_id
 from kundtjanst import roles
@@ -17,3 +18,13 @@ def require_can_edit_checklists(user: roles.UserLike, department_id: int) -> Non
         raise NotAllowedError(
             "not-allowed", "Du får inte ändra den här förvaltningens checklistor."
         )
+
+
+def can_edit_thesaurus(user: roles.UserLike) -> bool:
+    """Team leads and managers keep the thesaurus and decide on suggested synonyms."""
+    return roles.has_role(user, roles.TEAM_LEAD, roles.MANAGER)
+
+
+def require_can_edit_thesaurus(user: roles.UserLike) -> None:
+    if not can_edit_thesaurus(user):
+        raise NotAllowedError("not-allowed", "Synonymordlistan sköts av arbetsledare.")

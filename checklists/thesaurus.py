@@ -23,8 +23,8 @@ from django.utils import timezone
 
 from cases.models import SubjectArea
 from checklists.models import Checklist, SynonymGroup, SynonymSuggestionRejection
-from kundtjanst import roles
-from kundtjanst.errors import ConflictError, DomainError, NotAllowedError
+from checklists.permissions import require_can_edit_thesaurus
+from kundtjanst.errors import ConflictError, DomainError
 
 logger = logging.getLogger(__name__)
 
@@ -110,11 +110,6 @@ def thesaurus_changed() -> None:
     transaction.on_commit(rebuild)
 
 
-def require_thesaurus_editor(by: roles.UserLike) -> None:
-    if not roles.has_role(by, roles.TEAM_LEAD, roles.MANAGER):
-        raise NotAllowedError("not-allowed", "Synonymordlistan sköts av arbetsledare.")
-
-
 def _clean_group(
     preferred: str, variants: list[str], subject_area: str, note: str
 ) -> tuple[str, list[str], str, str]:
@@ -161,7 +156,7 @@ def synonym_group_save(
 ) -> SynonymGroup:
     """Create a synonym group, or change one (refused if someone else changed it since
     `expected_updated_at`, the value the editor was shown)."""
-    require_thesaurus_editor(by)
+    require_can_edit_thesaurus(by)
     preferred, cleaned, subject_area, note = _clean_group(preferred, variants, subject_area, note)
     if group is None:
         group = SynonymGroup()
@@ -193,7 +188,7 @@ def synonym_group_save(
 
 @transaction.atomic
 def synonym_group_delete(*, group: SynonymGroup, by: User, expected_updated_at: Any = None) -> None:
-    require_thesaurus_editor(by)
+    require_can_edit_thesaurus(by)
     group = SynonymGroup.objects.select_for_update().get(pk=group.pk)
     if expected_updated_at is not None and group.updated_at != expected_updated_at:
         raise ConflictError(
@@ -211,7 +206,7 @@ def synonym_variant_add(
 ) -> SynonymGroup:
     """Add one variant to the group of `preferred` (made if there is none): accepting a
     suggested synonym."""
-    require_thesaurus_editor(by)
+    require_can_edit_thesaurus(by)
     key = normalise_term(preferred)
     group = (
         SynonymGroup.objects.select_for_update()
@@ -236,7 +231,7 @@ def thesaurus_import(
     """Create or update the file's groups (all or nothing); with `replace`, groups not in the
     file are removed. Returns (created, updated)."""
     if by is not None:
-        require_thesaurus_editor(by)
+        require_can_edit_thesaurus(by)
     groups = thesaurus_parse(data)
     created = updated = 0
     keep = []
@@ -292,7 +287,7 @@ def suggestion_accept(*, by: User, word: str, preferred: str, subject_area: str)
 @transaction.atomic
 def suggestion_reject(*, by: User, term: str, checklist: Checklist) -> None:
     """A suggested synonym rejected: never suggested for that checklist again."""
-    require_thesaurus_editor(by)
+    require_can_edit_thesaurus(by)
     SynonymSuggestionRejection.objects.get_or_create(
         term=term[:100], checklist=checklist, defaults={"by": by, "at": timezone.now()}
     )

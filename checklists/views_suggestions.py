@@ -12,17 +12,15 @@ from django.utils.translation import gettext as _
 from cases.selectors import subject_areas
 from checklists import selectors, thesaurus
 from checklists.models import Checklist
-from kundtjanst import roles
+from checklists.permissions import can_edit_thesaurus
+from checklists.views_thesaurus import not_allowed
 from kundtjanst.errors import DomainError
 from kundtjanst.http import AuthenticatedHttpRequest
 
 
 def synonym_suggestions(request: AuthenticatedHttpRequest) -> HttpResponse:
-    if not roles.has_role(request.user, roles.TEAM_LEAD, roles.MANAGER):
-        message = _("Synonymförslagen sköts av arbetsledare och chefer.")
-        return render(
-            request, "checklists/manage/not_allowed.html", {"message": message}, status=403
-        )
+    if not can_edit_thesaurus(request.user):
+        return not_allowed(request)
     if request.method == "POST":
         checklist = get_object_or_404(Checklist, pk=request.POST.get("checklist") or 0)
         word = request.POST.get("word", "").strip()

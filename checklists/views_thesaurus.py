@@ -33,7 +33,7 @@ from checklists.forms_thesaurus import (
     ThesaurusImportForm,
 )
 from checklists.models import SynonymGroup
-from kundtjanst import roles
+from checklists.permissions import can_edit_thesaurus
 from kundtjanst.errors import ConflictError, DomainError
 from kundtjanst.http import AuthenticatedHttpRequest
 
@@ -45,11 +45,8 @@ IMPORTED = gettext_lazy(
 EXPORT_FILENAME = "synonymordlista.json"
 
 
-def _may_edit(user: roles.UserLike) -> bool:
-    return roles.has_role(user, roles.TEAM_LEAD, roles.MANAGER)
-
-
-def _not_allowed(request: AuthenticatedHttpRequest) -> HttpResponse:
+def not_allowed(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The refusal page of the thesaurus and suggestion pages, for roles that do not keep it."""
     message = _("Synonymordlistan sköts av arbetsledare och chefer.")
     return render(request, "checklists/manage/not_allowed.html", {"message": message}, status=403)
 
@@ -65,8 +62,8 @@ def _list_url(preferred: str = "") -> str:
 
 @vary_on_headers("HX-Request")
 def thesaurus_index(request: AuthenticatedHttpRequest) -> HttpResponse:
-    if not _may_edit(request.user):
-        return _not_allowed(request)
+    if not can_edit_thesaurus(request.user):
+        return not_allowed(request)
     form = ThesaurusFilterForm(request.GET or None)
     if not form.is_bound:
         groups = selectors.synonym_groups()
@@ -97,8 +94,8 @@ def _group_input(form: SynonymGroupForm) -> dict[str, Any]:
 
 
 def thesaurus_create(request: AuthenticatedHttpRequest) -> HttpResponse:
-    if not _may_edit(request.user):
-        return _not_allowed(request)
+    if not can_edit_thesaurus(request.user):
+        return not_allowed(request)
     status = 200
     if request.method == "POST":
         form = SynonymGroupForm(request.POST)
@@ -119,8 +116,8 @@ def thesaurus_create(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 def thesaurus_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    if not _may_edit(request.user):
-        return _not_allowed(request)
+    if not can_edit_thesaurus(request.user):
+        return not_allowed(request)
     group = get_object_or_404(SynonymGroup, pk=pk)
     status, saved_now = 200, None
     if request.method == "POST":
@@ -170,8 +167,8 @@ def thesaurus_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 def thesaurus_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    if not _may_edit(request.user):
-        return _not_allowed(request)
+    if not can_edit_thesaurus(request.user):
+        return not_allowed(request)
     group = get_object_or_404(SynonymGroup, pk=pk)
     status, problem = 200, ""
     if request.method == "POST":
@@ -208,8 +205,8 @@ def thesaurus_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
 
 
 def thesaurus_history(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    if not _may_edit(request.user):
-        return _not_allowed(request)
+    if not can_edit_thesaurus(request.user):
+        return not_allowed(request)
     latest, rows = selectors.synonym_group_history(pk, _area_names())
     if latest is None:
         raise Http404(_("Gruppen finns inte."))
@@ -218,8 +215,8 @@ def thesaurus_history(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
 
 
 def thesaurus_import(request: AuthenticatedHttpRequest) -> HttpResponse:
-    if not _may_edit(request.user):
-        return _not_allowed(request)
+    if not can_edit_thesaurus(request.user):
+        return not_allowed(request)
     status = 200
     if request.method == "POST":
         form = ThesaurusImportForm(request.POST, request.FILES)
@@ -244,8 +241,8 @@ def thesaurus_import(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @require_GET
 def thesaurus_export(request: AuthenticatedHttpRequest) -> HttpResponse:
-    if not _may_edit(request.user):
-        return _not_allowed(request)
+    if not can_edit_thesaurus(request.user):
+        return not_allowed(request)
     body = json.dumps(thesaurus.thesaurus_export(), ensure_ascii=False, indent=2) + "\n"
     response = HttpResponse(body.encode("utf-8"), content_type="application/json; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{EXPORT_FILENAME}"'
